@@ -1,0 +1,214 @@
+"""The only orchestration: grade, check, rescore, demo. Student code runs only in `observe`."""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+import autograder
+from autograder import assignment as assignments
+from autograder import checks, load, rubric
+from autograder.assignment import Assignment
+from autograder.model import Outcome, RunRecord, TestResult
+from autograder.report.results import (GradebookRow, GradescopeResults, Provenance, StoredObservations, gradescope,
+                                       write_gradebook, write_json)
+from autograder.sandbox.isolation import Level, available
+from autograder.sandbox.runner import Job, Limits, Worker
+
+OBSERVATIONS = "observations"
+GRADEBOOK = "gradebook.csv"
+
+
+@dataclass(frozen=True)
+class GradeOptions:
+    """How a batch is graded."""
+
+    out_dir: Path = Path("grades")
+    jobs: int = 1
+    force: bool = False
+    isolation: str | None = None
+    assignment: str = "sheet03"
+    limits: Limits | None = None
+
+
+@dataclass(frozen=True)
+class Graded:
+    """One submission's outcome in a batch."""
+
+    path: Path
+    stem: str
+    results: GradescopeResults
+    reused: bool = False
+
+
+@dataclass
+class BatchResult:
+    """A batch: what was graded, what could not be found, and where the files are."""
+
+    graded: list[Graded] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    isolation: str = ""
+    out_dir: Path = Path("grades")
+
+
+def limits_for(a: Assignment) -> Limits:
+    """The assignment's limits as the runner takes them."""
+    s = a.limits
+    return Limits(submission_seconds=s.submission_seconds, question_seconds=s.question_seconds,
+                  memory_mb=s.memory_mb, output_bytes=s.output_bytes)
+
+
+def observe(worker: Worker, a: Assignment, name: str, data: bytes, limits: Limits, *, public_only: bool = False) -> StoredObservations:
+    """Run a submission's code in the worker's sandbox and keep what it did (no scoring here)."""
+    src = load.parse(Path(name), data)
+    if isinstance(src, load.LoadFailure):
+        return StoredObservations(submission=name, sha256=src.sha256, assignment=a.name,
+                                  probe_fingerprint=a.probe_fingerprint, load_failure=src.message)
+    wanted = {t.probe for t in a.tests if t.visibility == "public"} if public_only else {p.id for p in a.probes}
+    job = Job(source=src.text, line_labels=src.labels, probes=[p.model_dump() for p in a.probes if p.id in wanted], seed=a.seed)
+    run = worker.run(job, limits)
+    return StoredObservations(submission=name, sha256=src.sha256, assignment=a.name,
+                              probe_fingerprint=a.probe_fingerprint, run=run)
+
+
+def judge(a: Assignment, stored: StoredObservations, *, produced_by: str = "run", public_only: bool = False) -> tuple[list[TestResult], GradescopeResults]:
+    """Score stored observations: pure, runs no student code."""
+    if stored.load_failure is not None or stored.run is None:
+        records = rubric.load_failure_records(a, stored.load_failure or "no observations")
+        summary = f"The submission could not be loaded: {stored.load_failure}"
+    else:
+        records = stored.run.records
+        summary = _summary(stored.run)
+    tests = rubric.score(a, records, public_only=public_only)
+    prov = Provenance(grader_version=autograder.__version__, assignment=a.name, rubric_hash=a.rubric_hash,
+                      probe_fingerprint=stored.probe_fingerprint, check_versions=dict(checks.VERSIONS),
+                      produced_by=produced_by, submission=stored.submission, sha256=stored.sha256,
+                      graded_at=Provenance.now(), isolation=stored.run.isolation if stored.run else "")
+    return tests, gradescope(tests, prov, summary=summary)
+
+
+def _summary(run: RunRecord) -> str:
+    parts = []
+    if run.load_error is not None:
+        where = f" ({run.load_error.where})" if run.load_error.where else ""
+        parts.append(f"The submission could not be imported{where}: {run.load_error.message}")
+    if run.stdout.strip():
+        parts.append("Your code printed:\n" + run.stdout[-2000:])
+    return "\n\n".join(parts)
+
+
+def _stems(paths: list[Path]) -> dict[Path, str]:
+    """`<file stem>` for each path; a stem used twice gets a short hash of the path."""
+    counts: dict[str, int] = {}
+    for p in paths:
+        counts[p.stem] = counts.get(p.stem, 0) + 1
+    return {p: p.stem if counts[p.stem] == 1 else f"{p.stem}-{hashlib.sha256(str(p).encode()).hexdigest()[:8]}" for p in paths}
+
+
+def _reusable(a: Assignment, out: Path, stem: str, sha: str) -> GradescopeResults | None:
+    try:
+        res = GradescopeResults.model_validate_json((out / f"{stem}.json").read_text())
+        prov = res.provenance()
+        StoredObservations.model_validate_json((out / OBSERVATIONS / f"{stem}.json").read_text())
+    except (OSError, ValidationError, KeyError, ValueError):
+        return None
+    same = (prov.sha256 == sha and prov.grader_version == autograder.__version__ and prov.rubric_hash == a.rubric_hash
+            and prov.probe_fingerprint == a.probe_fingerprint and prov.check_versions == checks.VERSIONS)
+    return res if same else None
+
+
+def row(stem: str, path: Path | str, res: GradescopeResults, a: Assignment) -> GradebookRow:
+    """The gradebook row of one results file."""
+    per_q = res.question_scores()
+    failed_load = res.output.startswith("The submission could not be")
+    errors = any(t.extra_data.get("outcome") == Outcome.GRADER_ERROR.value for t in res.tests)
+    status = "grader_error" if errors else "load_error" if failed_load else "ok"
+    return GradebookRow(submission=stem, file=str(path), score=res.score, max_score=res.max_score,
+                        questions={q: per_q.get(q, 0.0) for q in a.questions}, status=status)
+
+
+def save(out: Path, stem: str, stored: StoredObservations, res: GradescopeResults) -> None:
+    """Write observations first, then results: a results file always has its observations."""
+    write_json(out / OBSERVATIONS / f"{stem}.json", stored)
+    write_json(out / f"{stem}.json", res)
+
+
+def grade_paths(paths: list[Path], options: GradeOptions, on_progress: Callable[[Graded, int, int], None] | None = None) -> BatchResult:
+    """Grade every submission under `paths`, `options.jobs` at a time; write results and the gradebook."""
+    a = assignments.load(options.assignment)
+    files, problems = load.discover(paths)
+    out = options.out_dir
+    out.mkdir(parents=True, exist_ok=True)
+    level = available(options.isolation)
+    batch = BatchResult(problems=problems, isolation=level.value, out_dir=out)
+    stems = _stems(files)
+    limits = options.limits or limits_for(a)
+    todo: list[tuple[Path, bytes]] = []
+    lock = threading.Lock()
+
+    def finish(g: Graded) -> None:
+        with lock:
+            batch.graded.append(g)
+            if on_progress:
+                on_progress(g, len(batch.graded), len(files))
+
+    for p in files:
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            data = b""
+            problems.append(f"{p}: {exc.strerror}")
+        reused = None if options.force else _reusable(a, out, stems[p], load.digest(data))
+        if reused is not None:
+            finish(Graded(path=p, stem=stems[p], results=reused, reused=True))
+        else:
+            todo.append((p, data))
+    if todo:
+        _run_all(a, todo, stems, out, level, limits, max(1, min(options.jobs, len(todo))), finish)
+    write_gradebook(out / GRADEBOOK, [row(g.stem, g.path, g.results, a) for g in batch.graded], a.questions)
+    batch.graded.sort(key=lambda g: g.stem)
+    return batch
+
+
+def _run_all(a: Assignment, todo: list[tuple[Path, bytes]], stems: dict[Path, str], out: Path, level: Level,
+             limits: Limits, jobs: int, finish: Callable[[Graded], None]) -> None:
+    queue = list(reversed(todo))
+    lock = threading.Lock()
+
+    def slot(k: int) -> None:
+        with Worker(slot=k, level=level) as worker:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    p, data = queue.pop()
+                stored = observe(worker, a, str(p), data, limits)
+                _, res = judge(a, stored)
+                save(out, stems[p], stored, res)
+                finish(Graded(path=p, stem=stems[p], results=res))
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for f in [pool.submit(slot, k) for k in range(jobs)]:
+            f.result()
+
+
+def check(path: Path, *, assignment: str = "sheet03", question: str | None = None, isolation: str | None = None) -> tuple[list[TestResult], StoredObservations]:
+    """A student's own check: public tests only (optionally one question), nothing written."""
+    a = assignments.load(assignment)
+    if question is not None:
+        if question not in a.questions:
+            raise ValueError(f"unknown question {question!r}; the questions are {', '.join(a.questions)}")
+        a = a.model_copy(update={"tests": [t for t in a.tests if t.question == question]})
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FileNotFoundError(f"cannot read {path}: {exc.strerror}") from exc
+    with Worker(slot=0, level=available(isolation)) as worker:
+        stored = observe(worker, a, str(path), data, limits_for(a), public_only=True)
+    tests, _ = judge(a, stored, public_only=True)
+    return tests, stored

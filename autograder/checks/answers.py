@@ -1,0 +1,62 @@
+"""Checks on module-level answers, and the text of hand-graded ones."""
+from __future__ import annotations
+
+from autograder.checks.messages import error_text
+from autograder.model import AnswersObservation, CheckResult, Outcome, ProbeRecord, Value
+
+
+def _value(record: ProbeRecord, answer: str) -> Value | CheckResult:
+    if record.error is not None:
+        return CheckResult.fail(error_text(answer, record.error), outcome=Outcome.ERROR)
+    obs = record.observation
+    if not isinstance(obs, AnswersObservation):
+        return CheckResult.fail(f"{answer}: no answers were recorded", outcome=Outcome.GRADER_ERROR)
+    if answer in obs.values:
+        return obs.values[answer]
+    base, _, key = answer.partition("[")
+    key = key.rstrip("]")
+    parent = obs.values.get(base)
+    if parent is None or parent.kind == "error":
+        return CheckResult.fail(f"{base} is not defined", outcome=Outcome.ERROR)
+    if parent.type_name != "dict":
+        return CheckResult.fail(f"{base} is a {parent.type_name}, expected a dict with key {key!r}")
+    return CheckResult.fail(f"{base} has no key {key!r}")
+
+
+def shown(answer: str) -> str:
+    """`NAME[key]` as Python would write it."""
+    base, _, key = answer.partition("[")
+    return f"{base}[{key.rstrip(']')!r}]" if key else base
+
+
+def answer_equals(record: ProbeRecord, *, answer: str, expected: bool | float, tolerance: float = 0.0) -> CheckResult:
+    """The answer is `expected`: a bool for yes/no answers, a number (within tolerance) otherwise."""
+    value = _value(record, answer)
+    if isinstance(value, CheckResult):
+        return value
+    name = shown(answer)
+    if value.kind == "error":
+        return CheckResult.fail(error_text(name, value.error), outcome=Outcome.ERROR) if value.error else CheckResult.fail(f"{name} could not be read")
+    if isinstance(expected, bool):
+        if value.kind != "bool":
+            got = value.text if value.kind in ("str", "other") else value.type_name
+            return CheckResult.fail(f"{name} is {got!r} ({value.type_name}); expected a bool, True or False")
+        if bool(value.number) != expected:
+            return CheckResult.fail(f"{name} is {bool(value.number)}, which is not right — ask whether the distribution being sampled depends on λ or ψ")
+        return CheckResult.ok(f"{name} is right")
+    if value.kind != "number" or value.number is None:
+        return CheckResult.fail(f"{name} is a {value.type_name} ({value.text or ''}); expected a number")
+    if abs(value.number - float(expected)) > tolerance:
+        return CheckResult.fail(f"{name} is {value.number:g}, which is not the value of D* in that case (a probability in [0, 1])")
+    return CheckResult.ok(f"{name} is right")
+
+
+def answer_text(record: ProbeRecord, answer: str) -> tuple[str, bool]:
+    """The text of a hand-graded answer for the grader to read, and whether it is a non-empty string."""
+    value = _value(record, answer)
+    name = shown(answer)
+    if isinstance(value, CheckResult):
+        return f"{value.message} — nothing to grade.", False
+    if value.kind == "str" and value.text and value.text.strip():
+        return value.text, True
+    return f"{name} is {'an empty string' if value.kind == 'str' else 'a ' + value.type_name}: expected a written answer.", False

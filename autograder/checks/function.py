@@ -1,0 +1,67 @@
+"""Checks on a student function called on grader-chosen arguments, against a trusted reference."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from autograder.checks.messages import error_text, mismatch
+from autograder.model import CheckResult, FunctionCall, FunctionObservation, Outcome, ProbeRecord
+
+
+def density_ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """D*(x) = p*(x) / (p*(x) + p_θ(x)), in float64."""
+    return a / (a + b)
+
+
+REFERENCES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {"density_ratio": density_ratio}
+
+
+def _arg(a: object) -> np.ndarray:
+    return np.asarray(a, dtype=np.float64) if isinstance(a, float) else a.array().astype(np.float64)  # type: ignore[union-attr]
+
+
+def _shown(a: object) -> str:
+    return f"{a:g}" if isinstance(a, float) else f"a tensor of shape {tuple(a.shape)}"  # type: ignore[union-attr]
+
+
+def _one(call: FunctionCall, target: str, reference: Callable, rtol: float, atol: float) -> str | None:
+    a, b = call.args
+    floats = isinstance(a, float) and isinstance(b, float)
+    args = f"{target}({_shown(a)}, {_shown(b)})"
+    res = call.result
+    if res.kind == "error":
+        assert res.error is not None
+        return error_text(args, res.error)
+    expected = reference(_arg(a), _arg(b))
+    if floats:
+        if res.kind == "number" or (res.kind == "tensor" and res.tensor is not None and res.tensor.array().size == 1):
+            got = np.asarray(res.number if res.kind == "number" else res.tensor.array().reshape(()), dtype=np.float64)  # type: ignore[union-attr]
+        else:
+            return f"{args} returned {res.type_name}, expected a number"
+        problem = mismatch(got, expected, rtol=rtol, atol=atol, where=lambda _: "the result")
+        return f"{args}: {problem}" if problem else None
+    if res.kind != "tensor" or res.tensor is None:
+        return f"{args} returned {res.type_name}, expected a torch.Tensor"
+    got = res.tensor.array().astype(np.float64)
+    if got.shape != expected.shape:
+        return f"{args} returned shape {got.shape}, expected {expected.shape} (the broadcast of the two inputs)"
+    av, bv = np.broadcast_arrays(_arg(a), _arg(b))
+    problem = mismatch(got, expected, rtol=rtol, atol=atol,
+                       where=lambda idx: f"p_star={av[idx]:.4g}, p_theta={bv[idx]:.4g}")
+    return f"{args}: {problem}" if problem else None
+
+
+def function_matches(record: ProbeRecord, *, calls: str, reference: str, rtol: float, atol: float, target: str = "optimal_discriminator") -> CheckResult:
+    """Every call of the set `calls` returns the reference value (|got - ref| <= atol + rtol |ref|)."""
+    if record.error is not None:
+        return CheckResult.fail(error_text(target, record.error), outcome=Outcome.ERROR)
+    obs = record.observation
+    if not isinstance(obs, FunctionObservation) or calls not in obs.calls:
+        return CheckResult.fail(f"{target}: no observation of the {calls!r} calls", outcome=Outcome.GRADER_ERROR)
+    ref = REFERENCES[reference]
+    problems = [p for c in obs.calls[calls] if (p := _one(c, target, ref, rtol, atol))]
+    if problems:
+        more = f" (and {len(problems) - 1} more failing calls)" if len(problems) > 1 else ""
+        return CheckResult.fail(problems[0] + more)
+    return CheckResult.ok(f"{target}: all {len(obs.calls[calls])} calls match the reference")

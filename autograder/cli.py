@@ -1,0 +1,132 @@
+"""Command line: parse arguments, call `api`, print, map errors to exit codes. Nothing else."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from autograder import api
+from autograder.sandbox.isolation import Level
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Auto-grading for ML exercise sheets.")
+out_console = Console()
+err_console = Console(stderr=True)
+BUNDLED = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err_console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+def _table(batch: api.BatchResult, questions: list[str]) -> Table:
+    table = Table(title=f"{len(batch.graded)} submissions graded -> {batch.out_dir}")
+    table.add_column("submission")
+    for q in questions:
+        table.add_column(q, justify="right")
+    table.add_column("total", justify="right")
+    table.add_column("status")
+    for g in batch.graded:
+        per_q = g.results.question_scores()
+        r = api.row(g.stem, g.path, g.results, api.assignments.load())
+        maxes = {q: sum(t.max_score for t in g.results.tests if t.extra_data.get("question") == q) for q in questions}
+        table.add_row(g.stem, *(f"{per_q.get(q, 0):g}/{maxes[q]:g}" for q in questions),
+                      f"{g.results.score:g}/{g.results.max_score:g}", r.status + (" (reused)" if g.reused else ""))
+    return table
+
+
+def _progress_printer(total_hint: int = 0):
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        progress = Progress(console=err_console, transient=True)
+        task = progress.add_task("grading", total=total_hint or None)
+        progress.start()
+
+        def update(g: api.Graded, done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total, description=f"grading {g.stem}")
+            if done == total:
+                progress.stop()
+
+        return update
+
+    def plain(g: api.Graded, done: int, total: int) -> None:
+        note = " (unchanged, reused)" if g.reused else ""
+        print(f"[{done}/{total}] {g.stem}: {g.results.score:g}/{g.results.max_score:g}{note}", file=sys.stderr, flush=True)
+
+    return plain
+
+
+def _grade(paths: list[Path], options: api.GradeOptions) -> api.BatchResult:
+    a = api.assignments.load(options.assignment)
+    level = api.available(options.isolation)
+    err_console.print(f"isolation: {level.value} — {level.describe()}")
+    batch = api.grade_paths(paths, options, on_progress=_progress_printer())
+    out_console.print(_table(batch, a.questions))
+    for p in batch.problems:
+        err_console.print(f"[yellow]skipped:[/yellow] {p}")
+    return batch
+
+
+@app.command()
+def grade(
+    paths: Annotated[list[Path], typer.Argument(help="Submission files (.py, .ipynb) or folders of them.")],
+    out: Annotated[Path, typer.Option("--out", help="Where results and the gradebook go.")] = Path("grades"),
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Submissions graded in parallel.")] = 1,
+    force: Annotated[bool, typer.Option("--force", help="Regrade unchanged submissions too.")] = False,
+    isolation: Annotated[Optional[Level], typer.Option(help="Require this isolation level.")] = None,
+    assignment: Annotated[str, typer.Option(help="Assignment name.")] = "sheet03",
+) -> None:
+    """Grade submissions: DIR/<stem>.json (Gradescope format) and DIR/gradebook.csv."""
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        _fail(f"no such file or folder: {', '.join(map(str, missing))}")
+    try:
+        _grade(paths, api.GradeOptions(out_dir=out, jobs=jobs, force=force, isolation=isolation.value if isolation else None,
+                                       assignment=assignment))
+    except (FileNotFoundError, RuntimeError, PermissionError) as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def check(
+    path: Annotated[Path, typer.Argument(help="Your submission (.py or .ipynb).")],
+    question: Annotated[Optional[str], typer.Option("--question", "-q", help="Only this question, e.g. q1b.")] = None,
+    assignment: Annotated[str, typer.Option(help="Assignment name.")] = "sheet03",
+) -> None:
+    """Check your own work against the public tests. Exit status 1 if one fails."""
+    try:
+        tests, stored = api.check(path, assignment=assignment, question=question)
+    except (FileNotFoundError, ValueError) as exc:
+        _fail(str(exc))
+    if stored.load_failure:
+        out_console.print(f"[red]✗[/red] {stored.load_failure}")
+    elif stored.run and stored.run.load_error:
+        e = stored.run.load_error
+        out_console.print(f"[red]✗[/red] your file could not be imported{f' ({e.where})' if e.where else ''}: {e.message}")
+    failed = 0
+    for t in tests:
+        ok = t.score == t.max_score
+        failed += not ok
+        mark = "[green]✓[/green]" if ok else "[red]✗[/red]"
+        out_console.print(f"{mark} {t.name}  [dim]{t.score:g}/{t.max_score:g}[/dim]")
+        if not ok:
+            out_console.print(f"    {t.output}", markup=False, highlight=False)
+    out_console.print(f"\n{len(tests) - failed}/{len(tests)} public tests pass. Hidden tests and hand-graded answers are graded later.")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def demo(out: Annotated[Path, typer.Option("--out")] = Path("grades-demo")) -> None:
+    """Grade the bundled example submissions and print the table."""
+    if not BUNDLED.is_dir():
+        _fail(f"the bundled examples are missing ({BUNDLED})")
+    _grade([BUNDLED], api.GradeOptions(out_dir=out, jobs=2, force=True))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,180 @@
+"""The plain types every part of the grader shares: observations, check results, test results.
+
+Observations are what the sandboxed child recorded; they cross the process boundary and are
+stored on disk, so they are pydantic models validated on the way in.
+"""
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from autograder.tensors import TensorData
+
+
+class Frozen(BaseModel):
+    """Base of every shared model: immutable, no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Visibility(str, Enum):
+    """Gradescope's visibility values; public tests are `visible`."""
+
+    VISIBLE = "visible"
+    HIDDEN = "hidden"
+    AFTER_DUE_DATE = "after_due_date"
+    AFTER_PUBLISHED = "after_published"
+
+
+class Outcome(str, Enum):
+    """How a test ended, and whose fault a failure is."""
+
+    PASSED = "passed"
+    FAILED = "failed"  # the submission's answer is wrong
+    ERROR = "error"  # the submission's code raised, hung, crashed or is missing
+    GRADER_ERROR = "grader_error"  # a bug of ours: never the student's fault
+    MANUAL = "manual"  # graded by hand
+
+
+# ---------------------------------------------------------------- what the child reports
+
+
+class ProbeError(Frozen):
+    """Why a probe (or one call inside it) produced no observation."""
+
+    kind: Literal["exception", "missing", "timeout", "crashed", "memory", "bad_value", "load"]
+    message: str
+    exc_type: str | None = None
+    where: str | None = None
+
+
+class Call(Frozen):
+    """One call of a grader-built network: what it received and returned."""
+
+    input: TensorData
+    output: TensorData
+
+
+class VarianceObservation(Frozen):
+    """`variance(h)` on a grid and at the encoder outputs of the forward pass."""
+
+    grid: TensorData
+    on_grid: TensorData | None = None
+    grid_error: ProbeError | None = None
+    at_h: TensorData | None = None  # variance(h) at g's last output
+    slope_at_h: TensorData | None = None  # d variance / d h, elementwise, at the same h
+    at_h_error: ProbeError | None = None
+
+
+class AutoencoderObservation(Frozen):
+    """A model(g, f) run on the grader's batch x, with the calls of g and f and the gradients."""
+
+    kind: Literal["autoencoder"] = "autoencoder"
+    x: TensorData
+    output: TensorData | None = None
+    output_type: str
+    g_calls: list[Call]
+    f_calls: list[Call]
+    calls_seen: tuple[int, int]  # (calls of g, calls of f), even past the recorded ones
+    params: dict[str, TensorData]  # g.* and f.* as they were during the forward pass
+    grads: dict[str, TensorData | None]  # None: no gradient reached that parameter
+    grad_error: ProbeError | None = None
+    variance: VarianceObservation | None = None
+
+
+class Value(Frozen):
+    """A value returned by student code, reduced to plain data."""
+
+    kind: Literal["tensor", "number", "bool", "str", "none", "other", "error"]
+    tensor: TensorData | None = None
+    number: float | None = None
+    text: str | None = None  # str values, and repr() of other kinds (capped)
+    type_name: str
+    error: ProbeError | None = None
+
+
+class FunctionCall(Frozen):
+    """One call of a student function on grader-chosen arguments."""
+
+    args: list[TensorData | float]
+    result: Value
+
+
+class FunctionObservation(Frozen):
+    """Named calls of one student function (e.g. `random`, `floats`, `edge`, `broadcast`)."""
+
+    kind: Literal["function"] = "function"
+    calls: dict[str, list[FunctionCall]]
+
+
+class AnswersObservation(Frozen):
+    """Module-level answers: each name's value, or each key's value for dict answers."""
+
+    kind: Literal["answers"] = "answers"
+    values: dict[str, Value]  # "NAME" or "NAME[key]"
+
+
+Observation = Annotated[
+    Union[AutoencoderObservation, FunctionObservation, AnswersObservation], Field(discriminator="kind")
+]
+
+
+class ProbeRecord(Frozen):
+    """One probe's outcome: an observation, or the error that prevented it."""
+
+    probe: str
+    observation: Observation | None = None
+    error: ProbeError | None = None
+    seconds: float = 0.0
+
+
+# ---------------------------------------------------------------- what the parent decides
+
+
+class CheckResult(Frozen):
+    """A check's verdict: passed or not, with a message for the student.
+
+    `detail` is for instructors only (e.g. a grader error's traceback).
+    """
+
+    passed: bool
+    message: str = ""
+    outcome: Outcome = Outcome.PASSED
+    detail: str | None = None
+
+    @classmethod
+    def ok(cls, message: str = "") -> "CheckResult":
+        return cls(passed=True, message=message, outcome=Outcome.PASSED)
+
+    @classmethod
+    def fail(cls, message: str, *, outcome: Outcome = Outcome.FAILED) -> "CheckResult":
+        return cls(passed=False, message=message, outcome=outcome)
+
+
+class TestResult(Frozen):
+    """One graded test of one submission."""
+
+    key: str
+    name: str
+    question: str
+    score: float
+    max_score: float
+    visibility: Visibility
+    outcome: Outcome
+    output: str
+    detail: str | None = None
+
+
+class RunRecord(Frozen):
+    """Everything a run observed: per-probe records, or the load error, and the captured output."""
+
+    records: dict[str, ProbeRecord]
+    load_error: ProbeError | None = None
+    stdout: str = ""
+    stderr: str = ""
+    attempts: int = 0
+    seconds: float = 0.0
+    isolation: str = ""
+    notes: list[str] = []

@@ -1,0 +1,1 @@
+"""What grading writes: results.json per submission, stored observations, the gradebook."""

@@ -1,0 +1,52 @@
+"""Points from check results. A crash anywhere still yields a full list of tests."""
+from __future__ import annotations
+
+import traceback
+
+from autograder import checks
+from autograder.assignment import Assignment, TestSpec
+from autograder.checks.answers import answer_text
+from autograder.model import CheckResult, Outcome, ProbeError, ProbeRecord, TestResult, Visibility
+
+
+def _check(test: TestSpec, record: ProbeRecord | None) -> CheckResult:
+    if record is None:
+        return CheckResult.fail(f"{test.key}: not observed", outcome=Outcome.ERROR)
+    try:
+        return checks.run(test.check, record, test.args)
+    except Exception:  # noqa: BLE001 - a bug in a check must not cost the batch
+        return CheckResult(passed=False, outcome=Outcome.GRADER_ERROR,
+                           message="grader error: this test could not be checked; your instructor has been told",
+                           detail=traceback.format_exc(limit=8))
+
+
+def score(assignment: Assignment, records: dict[str, ProbeRecord], *, public_only: bool = False) -> list[TestResult]:
+    """Every test of the assignment, in rubric order, scored from the probe records."""
+    results: list[TestResult] = []
+    for test in assignment.tests:
+        if public_only and test.visibility != "public":
+            continue
+        res = _check(test, records.get(test.probe))
+        results.append(TestResult(
+            key=test.key, name=test.name, question=test.question, max_score=test.points,
+            score=test.points if res.passed else 0.0, visibility=test.gradescope_visibility,
+            outcome=res.outcome if not res.passed else Outcome.PASSED, output=res.message, detail=res.detail))
+    if public_only:
+        return results
+    for item in assignment.manual:
+        record = records.get(item.probe)
+        if record is None:
+            text, _ = "not observed", False
+        else:
+            text, _ = answer_text(record, item.answer)
+        results.append(TestResult(
+            key=item.key, name=item.name, question=item.key.split(".", 1)[0], score=0.0, max_score=0.0,
+            visibility=Visibility.VISIBLE, outcome=Outcome.MANUAL,
+            output=f"Pending manual grading. The answer:\n{text}"))
+    return results
+
+
+def load_failure_records(assignment: Assignment, message: str) -> dict[str, ProbeRecord]:
+    """Every probe failed the same way (the file could not even be loaded)."""
+    err = ProbeError(kind="load", message=message)
+    return {p.id: ProbeRecord(probe=p.id, error=err) for p in assignment.probes}

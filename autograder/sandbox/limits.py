@@ -1,0 +1,60 @@
+"""Limits a child applies to itself before running student code (stdlib only)."""
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import signal
+
+_PR_SET_PDEATHSIG = 1
+_PR_SET_NO_NEW_PRIVS = 38
+_SAFE_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def _prctl(option: int, arg: int) -> None:
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(option, arg, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _vm_size() -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def enter(limits: dict) -> None:
+    """Become a limited process: own session, clean environment, private directory, rlimits, uid.
+
+    `limits` keys: memory_mb (on top of what the process already maps), cpu_seconds,
+    file_mb, tmpdir (private, already created for `uid`), uid (or None to keep ours).
+    """
+    try:
+        os.setsid()
+    except OSError:
+        pass
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    tmpdir = limits.get("tmpdir")
+    os.environ.clear()
+    os.environ.update(_SAFE_ENV)
+    if tmpdir:
+        os.environ.update({"HOME": tmpdir, "TMPDIR": tmpdir})
+        os.chdir(tmpdir)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    cpu = int(limits["cpu_seconds"])
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    fsize = int(limits["file_mb"]) << 20
+    resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+    mem = _vm_size() + (int(limits["memory_mb"]) << 20)
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    uid = limits.get("uid")
+    if uid is not None and os.getuid() == 0:
+        nproc = int(limits.get("max_processes", 64))
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+    _prctl(_PR_SET_NO_NEW_PRIVS, 1)

@@ -1,0 +1,313 @@
+"""The trusted side of a run: a warm worker per slot, timeouts, output caps, restarts after crashes.
+
+A `Worker` owns one fork server (started under the strongest isolation available) and runs one
+submission at a time. `Worker.run` drives the child through the probes; a probe that hangs or
+kills the child costs only that probe, and the remaining probes run in a fresh child.
+"""
+from __future__ import annotations
+
+import os
+import select
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from autograder.model import ProbeError, ProbeRecord, RunRecord
+from autograder.sandbox import protocol, wire
+from autograder.sandbox.isolation import UID_BASE, Level, available, worker_command
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-submission resource limits."""
+
+    submission_seconds: float = 60.0
+    question_seconds: float = 10.0
+    memory_mb: int = 2048
+    output_bytes: int = 32 * 1024
+    file_mb: int = 64
+    max_processes: int = 64
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a child is asked to do: run `source`, then `probes` (dicts of the assignment's probe specs)."""
+
+    source: str
+    line_labels: list[str]
+    probes: list[dict]
+    seed: int
+
+
+class _Capture:
+    """Keeps the head and the tail of a stream, and counts what was cut."""
+
+    def __init__(self, cap: int):
+        self.half = cap // 2
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.total = 0
+
+    def add(self, data: bytes) -> None:
+        self.total += len(data)
+        room = self.half - len(self.head)
+        if room > 0:
+            self.head += data[:room]
+            data = data[room:]
+        if data:
+            self.tail += data
+            del self.tail[: max(0, len(self.tail) - self.half)]
+
+    def text(self) -> str:
+        cut = self.total - len(self.head) - len(self.tail)
+        middle = f"\n[... {cut} bytes of output cut ...]\n" if cut > 0 else ""
+        return (bytes(self.head).decode(errors="replace") + middle + bytes(self.tail).decode(errors="replace"))
+
+
+def _status_text(exit_info: dict) -> str:
+    if exit_info.get("signal") is not None:
+        sig = exit_info["signal"]
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = str(sig)
+        if sig == signal.SIGXCPU:
+            return f"killed by {name} (CPU time limit)"
+        return f"killed by {name}"
+    return f"exited with status {exit_info.get('code')}"
+
+
+@dataclass
+class _Attempt:
+    """State of one child while it runs."""
+
+    pending: list[str]
+    records: dict[str, ProbeRecord]
+    current: str | None = None
+    started: float = 0.0
+    loaded: bool = False
+    done: bool = False
+    load_error: ProbeError | None = None
+    timed_out: str | None = None
+    violation: str | None = None
+    buffer: bytearray = field(default_factory=bytearray)
+
+
+class Worker:
+    """One warm fork server in its sandbox; runs one submission at a time."""
+
+    def __init__(self, slot: int = 0, level: Level | None = None):
+        self.slot = slot
+        self.level = level or available()
+        self.uid = UID_BASE + slot if self.level in (Level.BWRAP, Level.UID) else None
+        self._proc: subprocess.Popen | None = None
+        self._sock: socket.socket | None = None
+
+    # ---------------------------------------------------------------- lifecycle
+    def start(self) -> None:
+        """Start the fork server (imports torch once) and wait until it is ready."""
+        parent, child = socket.socketpair()
+        cmd = worker_command(self.level, ["-m", "autograder.sandbox.forkserver", str(child.fileno()),
+                                          str(-1 if self.uid is None else self.uid)])
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1"}
+        self._proc = subprocess.Popen(cmd, pass_fds=[child.fileno()], env=env, stdin=subprocess.DEVNULL,
+                                      start_new_session=True)
+        child.close()
+        self._sock = parent
+        msg, _ = wire.recv(parent)
+        if not msg or msg.get("op") != "ready":
+            raise RuntimeError(f"the sandbox worker did not start (isolation {self.level.value})")
+
+    def close(self) -> None:
+        """Stop the fork server."""
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+        if self._proc is not None:
+            try:
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+                self._proc.wait()
+            self._proc = None
+
+    def __enter__(self) -> "Worker":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None and self._sock is not None
+
+    # ---------------------------------------------------------------- a submission
+    def run(self, job: Job, limits: Limits) -> RunRecord:
+        """Run every probe of `job`, restarting the child after a crash or a timeout."""
+        t0 = time.monotonic()
+        deadline = t0 + limits.submission_seconds
+        out, err = _Capture(limits.output_bytes), _Capture(limits.output_bytes)
+        records: dict[str, ProbeRecord] = {}
+        pending = [p["id"] for p in job.probes]
+        notes: list[str] = []
+        attempts = 0
+        load_error = None
+        while pending and load_error is None and attempts <= len(job.probes):
+            attempts += 1
+            if time.monotonic() >= deadline:
+                break
+            if not self._alive():
+                self.close()
+                self.start()
+            state = _Attempt(pending=list(pending), records=records)
+            exit_info = self._attempt(job, limits, state, deadline, out, err)
+            load_error = state.load_error
+            self._attribute_exit(state, exit_info, limits, notes)
+            if not state.loaded and state.load_error is None:
+                load_error = state.load_error = self._load_failure(state, exit_info, limits)
+            pending = [p for p in pending if p not in records]
+            if exit_info.get("left_behind"):
+                notes.append(f"{exit_info['left_behind']} processes outlived the child and could not be killed")
+        for probe in pending:
+            message = (load_error.message if load_error else
+                       f"not run: the submission used up its {limits.submission_seconds:g} s")
+            kind = load_error.kind if load_error else "timeout"
+            records[probe] = ProbeRecord(probe=probe, error=ProbeError(kind=kind, message=message,
+                                                                       where=load_error.where if load_error else None))
+        return RunRecord(records=records, load_error=load_error, stdout=out.text(), stderr=err.text(),
+                         attempts=attempts, seconds=time.monotonic() - t0, isolation=self.level.value, notes=notes)
+
+    def _load_failure(self, state: _Attempt, exit_info: dict, limits: Limits) -> ProbeError:
+        if state.timed_out == "<import>":
+            return ProbeError(kind="timeout", message=(
+                f"importing the submission took longer than {limits.question_seconds:g} s — move training or "
+                "experiments under `if __name__ == \"__main__\":`"))
+        if state.violation:
+            return ProbeError(kind="crashed", message=f"the submission broke the grader's protocol while it was imported ({state.violation})")
+        return ProbeError(kind="crashed", message=f"the child {_status_text(exit_info)} while the submission was imported")
+
+    def _attribute_exit(self, state: _Attempt, exit_info: dict, limits: Limits, notes: list[str]) -> None:
+        """A child that stopped inside a probe costs that probe, with a message saying how."""
+        probe = state.current
+        if probe is None or probe in state.records:
+            return
+        if state.timed_out == probe:
+            err = ProbeError(kind="timeout", message=f"{probe} did not finish within {limits.question_seconds:g} s")
+        elif state.violation:
+            err = ProbeError(kind="crashed", message=f"the submission broke the grader's protocol during {probe} ({state.violation})")
+        else:
+            err = ProbeError(kind="crashed", message=f"the child {_status_text(exit_info)} during {probe}")
+        state.records[probe] = ProbeRecord(probe=probe, error=err, seconds=time.monotonic() - state.started)
+
+    def _attempt(self, job: Job, limits: Limits, state: _Attempt, deadline: float, out: _Capture, err: _Capture) -> dict:
+        assert self._sock is not None
+        spec = {"source": job.source, "line_labels": job.line_labels, "seed": job.seed,
+                "probes": [p for p in job.probes if p["id"] in state.pending],
+                "limits": {"memory_mb": limits.memory_mb, "cpu_seconds": int(limits.submission_seconds) + 5,
+                           "file_mb": limits.file_mb, "uid": self.uid, "max_processes": limits.max_processes}}
+        pipes = [os.pipe() for _ in range(3)]
+        try:
+            wire.send(self._sock, {"op": "run", "spec": spec}, [w for _, w in pipes])
+        finally:
+            for _, w in pipes:
+                os.close(w)
+        readers = {pipes[0][0]: None, pipes[1][0]: out, pipes[2][0]: err}
+        started, _ = wire.recv(self._sock)
+        if not started or started.get("op") != "started":
+            raise RuntimeError("the sandbox worker did not start a child")
+        exit_info: dict | None = None
+        state.started = time.monotonic()
+        killed = False
+        try:
+            while readers or exit_info is None:
+                now = time.monotonic()
+                limit = deadline
+                if not state.loaded or state.current:
+                    limit = min(limit, state.started + limits.question_seconds)
+                if now >= limit and not killed and exit_info is None:
+                    state.timed_out = state.current or ("<import>" if not state.loaded else None)
+                    wire.send(self._sock, {"op": "kill"})
+                    killed = True
+                wait = max(0.0, limit - now) if not killed else 1.0
+                fds = list(readers) + ([self._sock] if exit_info is None else [])
+                ready, _, _ = select.select(fds, [], [], wait)
+                for fd in ready:
+                    if fd is self._sock:
+                        msg, _ = wire.recv(self._sock)
+                        if msg is None:
+                            raise RuntimeError("the sandbox worker died")
+                        if msg.get("op") == "exited":
+                            exit_info = msg
+                        continue
+                    data = os.read(fd, 1 << 16)
+                    if not data:
+                        del readers[fd]
+                        os.close(fd)
+                        continue
+                    sink = readers[fd]
+                    if sink is not None:
+                        sink.add(data)
+                    elif not self._feed(state, data) and not killed:
+                        wire.send(self._sock, {"op": "kill"})
+                        killed = True
+        except RuntimeError:
+            for fd in readers:
+                os.close(fd)
+            self.close()
+            return {"signal": signal.SIGKILL, "code": None, "worker_died": True}
+        return exit_info
+
+    def _feed(self, state: _Attempt, data: bytes) -> bool:
+        """Take result bytes; False when the child broke the protocol."""
+        state.buffer += data
+        if len(state.buffer) > protocol.MAX_LINE:
+            state.violation = "a message larger than the limit"
+            return False
+        while b"\n" in state.buffer:
+            line, _, rest = bytes(state.buffer).partition(b"\n")
+            state.buffer = bytearray(rest)
+            try:
+                msg = protocol.parse(line)
+            except (ValidationError, ValueError) as exc:
+                state.violation = f"an invalid message: {str(exc).splitlines()[0][:200]}"
+                return False
+            if not self._apply(state, msg):
+                return False
+        return True
+
+    def _apply(self, state: _Attempt, msg: protocol.Message) -> bool:
+        now = time.monotonic()
+        if isinstance(msg, protocol.Hello):
+            return True
+        if isinstance(msg, protocol.Loaded):
+            state.loaded = True
+            return True
+        if isinstance(msg, protocol.LoadError):
+            state.load_error = msg.error
+            return True
+        if isinstance(msg, protocol.Done):
+            state.done = True
+            return True
+        if not state.loaded or msg.probe not in state.pending or msg.probe in state.records:
+            state.violation = f"an unexpected message about {msg.probe!r}"
+            return False
+        if isinstance(msg, protocol.ProbeStart):
+            if state.current is not None:
+                state.violation = "a probe started inside another"
+                return False
+            state.current, state.started = msg.probe, now
+            return True
+        if msg.probe != state.current:
+            state.violation = f"a result for {msg.probe!r} while {state.current!r} was running"
+            return False
+        if isinstance(msg, protocol.ObservationMessage):
+            state.records[msg.probe] = ProbeRecord(probe=msg.probe, observation=msg.observation, seconds=now - state.started)
+        else:
+            state.records[msg.probe] = ProbeRecord(probe=msg.probe, error=msg.error, seconds=now - state.started)
+        state.current = None
+        state.started = now
+        return True

@@ -1,0 +1,54 @@
+"""A tensor as plain, validated data: dtype, shape and base64 of zlib-compressed bytes."""
+from __future__ import annotations
+
+import base64
+import zlib
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, model_validator
+
+DType = Literal["float32", "float64", "int64", "bool"]
+_MAX_ELEMENTS = 1 << 22
+
+
+class TensorData(BaseModel):
+    """An n-d array that crosses the sandbox boundary or sits in an observation file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    dtype: DType
+    shape: tuple[int, ...]
+    data: str
+
+    @model_validator(mode="after")
+    def _size_matches(self) -> "TensorData":
+        n = int(np.prod(self.shape, dtype=np.int64)) if self.shape else 1
+        if any(s < 0 for s in self.shape) or n > _MAX_ELEMENTS:
+            raise ValueError(f"bad shape {self.shape}")
+        raw = _decode(self.data, n * np.dtype(self.dtype).itemsize)
+        if len(raw) != n * np.dtype(self.dtype).itemsize:
+            raise ValueError(f"data holds {len(raw)} bytes, shape {self.shape} of {self.dtype} needs {n * np.dtype(self.dtype).itemsize}")
+        return self
+
+    def array(self) -> np.ndarray:
+        """The values as a (read-only) numpy array."""
+        n = int(np.prod(self.shape, dtype=np.int64)) if self.shape else 1
+        raw = _decode(self.data, n * np.dtype(self.dtype).itemsize)
+        return np.frombuffer(raw, dtype=self.dtype).reshape(self.shape)
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> "TensorData":
+        """Pack a numpy array."""
+        a = np.ascontiguousarray(values)
+        return cls(dtype=str(a.dtype), shape=tuple(a.shape), data=encode_bytes(a.tobytes()))  # type: ignore[arg-type]
+
+
+def encode_bytes(raw: bytes) -> str:
+    """Compress and base64-encode raw bytes (shared with the sandbox child's own encoder)."""
+    return base64.b64encode(zlib.compress(raw, 1)).decode("ascii")
+
+
+def _decode(text: str, expected: int) -> bytes:
+    d = zlib.decompressobj()
+    raw = d.decompress(base64.b64decode(text, validate=True), expected + 1)
+    return raw
