@@ -34,6 +34,7 @@ class GradeOptions:
     isolation: str | None = None
     assignment: str = "sheet03"
     limits: Limits | None = None
+    scheduler: str | None = None  # a Dask scheduler: "local", "local:N" or "tcp://host:port"
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,13 @@ def observe(worker: Worker, a: Assignment, name: str, data: bytes, limits: Limit
     run = worker.run(job, limits)
     return StoredObservations(submission=name, sha256=src.sha256, assignment=a.name,
                               probe_fingerprint=a.probe_fingerprint, run=run)
+
+
+def grade_one(worker: Worker, a: Assignment, name: str, data: bytes, limits: Limits) -> tuple[StoredObservations, GradescopeResults]:
+    """Observe one submission in the worker's sandbox, then score it (the unit a distributed task runs)."""
+    stored = observe(worker, a, name, data, limits)
+    _, res = judge(a, stored)
+    return stored, res
 
 
 def judge(a: Assignment, stored: StoredObservations, *, produced_by: str = "run", public_only: bool = False) -> tuple[list[TestResult], GradescopeResults]:
@@ -168,7 +176,11 @@ def grade_paths(paths: list[Path], options: GradeOptions, on_progress: Callable[
             finish(Graded(path=p, stem=stems[p], results=reused, reused=True))
         else:
             todo.append((p, data))
-    if todo:
+    if todo and options.scheduler:
+        from autograder import distributed  # optional extra: autograder[dask]
+
+        distributed.run(options.scheduler, a, todo, stems, out, level, limits, finish)
+    elif todo:
         _run_all(a, todo, stems, out, level, limits, max(1, min(options.jobs, len(todo))), finish)
     write_gradebook(out / GRADEBOOK, [row(g.stem, g.path, g.results, a) for g in batch.graded], a.questions)
     batch.graded.sort(key=lambda g: g.stem)
@@ -187,8 +199,7 @@ def _run_all(a: Assignment, todo: list[tuple[Path, bytes]], stems: dict[Path, st
                     if not queue:
                         return
                     p, data = queue.pop()
-                stored = observe(worker, a, str(p), data, limits)
-                _, res = judge(a, stored)
+                stored, res = grade_one(worker, a, str(p), data, limits)
                 save(out, stems[p], stored, res)
                 finish(Graded(path=p, stem=stems[p], results=res))
 
