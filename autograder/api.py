@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from autograder import assignment as assignments
 from autograder import checks, load, rubric
 from autograder.assignment import Assignment
 from autograder.model import Outcome, RunRecord, TestResult
+from autograder.report.files import write_atomic
 from autograder.report.results import (GradebookRow, GradescopeResults, Provenance, StoredObservations, gradescope,
                                        write_gradebook, write_json)
 from autograder.sandbox.isolation import Level, available
@@ -86,13 +88,15 @@ def grade_one(worker: Worker, a: Assignment, name: str, data: bytes, limits: Lim
 
 def judge(a: Assignment, stored: StoredObservations, *, produced_by: str = "run", public_only: bool = False) -> tuple[list[TestResult], GradescopeResults]:
     """Score stored observations: pure, runs no student code."""
-    if stored.load_failure is not None or stored.run is None:
+    if stored.grader_error is not None:
+        records, summary = {}, "Grader error: this submission could not be graded; your instructor has been told."
+    elif stored.load_failure is not None or stored.run is None:
         records = rubric.load_failure_records(a, stored.load_failure or "no observations")
         summary = f"The submission could not be loaded: {stored.load_failure}"
     else:
         records = stored.run.records
         summary = _summary(stored.run)
-    tests = rubric.score(a, records, public_only=public_only)
+    tests = rubric.score(a, records, public_only=public_only, grader_error=stored.grader_error)
     prov = Provenance(grader_version=autograder.__version__, assignment=a.name, rubric_hash=a.rubric_hash,
                       probe_fingerprint=stored.probe_fingerprint, check_versions=dict(checks.VERSIONS),
                       produced_by=produced_by, submission=stored.submission, sha256=stored.sha256,
@@ -125,6 +129,8 @@ def _reusable(a: Assignment, out: Path, stem: str, sha: str) -> GradescopeResult
         StoredObservations.model_validate_json((out / OBSERVATIONS / f"{stem}.json").read_text())
     except (OSError, ValidationError, KeyError, ValueError):
         return None
+    if any(t.extra_data.get("outcome") == Outcome.GRADER_ERROR.value for t in res.tests):
+        return None
     same = (prov.sha256 == sha and prov.grader_version == autograder.__version__ and prov.rubric_hash == a.rubric_hash
             and prov.probe_fingerprint == a.probe_fingerprint and prov.check_versions == checks.VERSIONS)
     return res if same else None
@@ -140,10 +146,14 @@ def row(stem: str, path: Path | str, res: GradescopeResults, a: Assignment) -> G
                         questions={q: per_q.get(q, 0.0) for q in a.questions}, status=status)
 
 
-def save(out: Path, stem: str, stored: StoredObservations, res: GradescopeResults) -> None:
-    """Write observations first, then results: a results file always has its observations."""
-    write_json(out / OBSERVATIONS / f"{stem}.json", stored)
+def save(out: Path, stem: str, stored: StoredObservations, res: GradescopeResults) -> GradescopeResults:
+    """Write observations first, then results (which record the observations' hash)."""
+    text = stored.model_dump_json()
+    write_atomic(out / OBSERVATIONS / f"{stem}.json", text)
+    prov = {**res.extra_data["provenance"], "observations_sha256": hashlib.sha256(text.encode()).hexdigest()}
+    res = res.model_copy(update={"extra_data": {**res.extra_data, "provenance": prov}})
     write_json(out / f"{stem}.json", res)
+    return res
 
 
 def grade_paths(paths: list[Path], options: GradeOptions, on_progress: Callable[[Graded, int, int], None] | None = None) -> BatchResult:
@@ -199,9 +209,14 @@ def _run_all(a: Assignment, todo: list[tuple[Path, bytes]], stems: dict[Path, st
                     if not queue:
                         return
                     p, data = queue.pop()
-                stored, res = grade_one(worker, a, str(p), data, limits)
-                save(out, stems[p], stored, res)
-                finish(Graded(path=p, stem=stems[p], results=res))
+                try:
+                    stored, res = grade_one(worker, a, str(p), data, limits)
+                except Exception:  # noqa: BLE001 - our bug costs this submission a rerun, never the batch
+                    stored = StoredObservations(submission=str(p), sha256=load.digest(data), assignment=a.name,
+                                                probe_fingerprint=a.probe_fingerprint, grader_error=traceback.format_exc())
+                    _, res = judge(a, stored)
+                    worker.close()
+                finish(Graded(path=p, stem=stems[p], results=save(out, stems[p], stored, res)))
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for f in [pool.submit(slot, k) for k in range(jobs)]:
@@ -223,3 +238,89 @@ def check(path: Path, *, assignment: str = "sheet03", question: str | None = Non
         stored = observe(worker, a, str(path), data, limits_for(a), public_only=True)
     tests, _ = judge(a, stored, public_only=True)
     return tests, stored
+
+
+@dataclass(frozen=True)
+class Rescored:
+    """One submission in a rescore: its old and new score, or why it could not be rescored."""
+
+    stem: str
+    status: str  # "rescored" | "rerun" | "stale" | "invalid"
+    old_score: float | None
+    new_score: float | None
+    message: str = ""
+
+
+def results_in(out: Path) -> dict[str, GradescopeResults]:
+    """Every valid results file in a grades folder, by stem."""
+    found = {}
+    for p in sorted(out.glob("*.json")):
+        try:
+            found[p.stem] = GradescopeResults.model_validate_json(p.read_text())
+        except (OSError, ValidationError, ValueError):
+            continue
+    return found
+
+
+def rescore(out: Path, *, rubric_file: Path | None = None, rerun: bool = False, isolation: str | None = None) -> list[Rescored]:
+    """Recompute every score in `out` from stored observations; run student code only with `rerun`."""
+    if not (out / OBSERVATIONS).is_dir():
+        raise FileNotFoundError(f"{out} has no {OBSERVATIONS}/ folder: grade it first with `autograder grade ... --out {out}`")
+    old = results_in(out)
+    names = {p.provenance().assignment for p in old.values() if "provenance" in p.extra_data}
+    a = assignments.load_file(rubric_file) if rubric_file else assignments.load(names.pop() if len(names) == 1 else "sheet03")
+    items: list[Rescored] = []
+    stale: list[tuple[str, Path]] = []
+    stems = sorted({p.stem for p in (out / OBSERVATIONS).glob("*.json")} | set(old))
+    for stem in stems:
+        before = old.get(stem)
+        prev = before.score if before else None
+        hint = f"re-grade it: autograder grade <its file> --out {out} --force"
+        try:
+            text = (out / OBSERVATIONS / f"{stem}.json").read_text()
+            stored = StoredObservations.model_validate_json(text)
+        except OSError:
+            items.append(Rescored(stem, "invalid", prev, None, f"no stored observations — {hint}"))
+            continue
+        except (ValidationError, ValueError) as exc:
+            items.append(Rescored(stem, "invalid", prev, None, f"stored observations are truncated or malformed ({str(exc).splitlines()[0][:120]}) — {hint}"))
+            continue
+        recorded = before.provenance().observations_sha256 if before and "provenance" in before.extra_data else None
+        if recorded and recorded != hashlib.sha256(text.encode()).hexdigest():
+            items.append(Rescored(stem, "invalid", prev, None, f"stored observations were changed after grading — {hint}"))
+            continue
+        if stored.probe_fingerprint != a.probe_fingerprint or stored.grader_error is not None:
+            stale.append((stem, Path(stored.submission)))
+            continue
+        _, res = judge(a, stored, produced_by="rescore")
+        res.extra_data["rescore"] = {"previous_score": prev,
+                                     "previous_rubric_hash": before.provenance().rubric_hash if before else None}
+        res = save(out, stem, stored, res)
+        items.append(Rescored(stem, "rescored", prev, res.score))
+    items += _rerun(a, out, stale, old, isolation) if rerun else [
+        Rescored(stem, "stale", old[stem].score if stem in old else None, None,
+                 "its observations were recorded by other probes than this rubric needs — run rescore with --rerun")
+        for stem, _ in stale]
+    after = results_in(out)
+    write_gradebook(out / GRADEBOOK, [row(s, r.provenance().submission, r, a) for s, r in after.items()
+                                      if "provenance" in r.extra_data], a.questions)
+    return sorted(items, key=lambda i: i.stem)
+
+
+def _rerun(a: Assignment, out: Path, stale: list[tuple[str, Path]], old: dict[str, GradescopeResults], isolation: str | None) -> list[Rescored]:
+    items = []
+    if not stale:
+        return items
+    with Worker(slot=0, level=available(isolation)) as worker:
+        for stem, path in stale:
+            prev = old[stem].score if stem in old else None
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                items.append(Rescored(stem, "stale", prev, None, f"cannot re-run: {path} is unreadable ({exc.strerror})"))
+                continue
+            stored, res = grade_one(worker, a, str(path), data, limits_for(a))
+            res.extra_data["rescore"] = {"previous_score": prev, "rerun": True}
+            res = save(out, stem, stored, res)
+            items.append(Rescored(stem, "rerun", prev, res.score))
+    return items

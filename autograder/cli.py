@@ -125,7 +125,32 @@ def demo(out: Annotated[Path, typer.Option("--out")] = Path("grades-demo")) -> N
     """Grade the bundled example submissions and print the table."""
     if not BUNDLED.is_dir():
         _fail(f"the bundled examples are missing ({BUNDLED})")
-    _grade([BUNDLED], api.GradeOptions(out_dir=out, jobs=2, force=True))
+    reference = BUNDLED.parent / "solutions" / "sheet03.py"
+    _grade([BUNDLED, *([reference] if reference.is_file() else [])], api.GradeOptions(out_dir=out, jobs=2, force=True))
+
+
+@app.command()
+def rescore(
+    grades: Annotated[Path, typer.Argument(help="A folder written by `autograder grade`.")],
+    rubric: Annotated[Optional[Path], typer.Option("--rubric", help="An edited assignment file (points, thresholds, checks).")] = None,
+    rerun: Annotated[bool, typer.Option("--rerun", help="Re-run submissions whose stored observations this rubric cannot use.")] = False,
+) -> None:
+    """Recompute every score from stored observations, without running student code."""
+    try:
+        items = api.rescore(grades, rubric_file=rubric, rerun=rerun)
+    except (FileNotFoundError, ValueError) as exc:
+        _fail(str(exc))
+    table = Table(title=f"rescored {grades}")
+    for col in ("submission", "before", "after", "status", "note"):
+        table.add_column(col)
+    for i in items:
+        fmt = lambda x: "-" if x is None else f"{x:g}"  # noqa: E731
+        table.add_row(i.stem, fmt(i.old_score), fmt(i.new_score), i.status, i.message)
+    out_console.print(table)
+    bad = [i for i in items if i.status in ("stale", "invalid")]
+    if bad:
+        err_console.print(f"[yellow]{len(bad)} submission(s) kept their old results: see the notes above[/yellow]")
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -20,13 +20,18 @@ def _check(test: TestSpec, record: ProbeRecord | None) -> CheckResult:
                            detail=traceback.format_exc(limit=8))
 
 
-def score(assignment: Assignment, records: dict[str, ProbeRecord], *, public_only: bool = False) -> list[TestResult]:
+def score(assignment: Assignment, records: dict[str, ProbeRecord], *, public_only: bool = False,
+          grader_error: str | None = None) -> list[TestResult]:
     """Every test of the assignment, in rubric order, scored from the probe records."""
     results: list[TestResult] = []
     for test in assignment.tests:
         if public_only and test.visibility != "public":
             continue
-        res = _check(test, records.get(test.probe))
+        if grader_error is not None:
+            res = CheckResult(passed=False, outcome=Outcome.GRADER_ERROR, detail=grader_error,
+                              message="grader error: this submission could not be graded; your instructor has been told")
+        else:
+            res = _check(test, records.get(test.probe))
         results.append(TestResult(
             key=test.key, name=test.name, question=test.question, max_score=test.points,
             score=test.points if res.passed else 0.0, visibility=test.gradescope_visibility,

@@ -154,6 +154,8 @@ def _reference_grads(obs: AutoencoderObservation, scaled: bool) -> dict[str, np.
         if var is None or var.at_h is None or var.slope_at_h is None:
             return "variance(h) passes no gradient to h, so λ cannot learn the variance — compute it with torch operations on h"
         v0 = torch.from_numpy(var.at_h.array().copy()).to(h.dtype)
+        if v0.shape != h.shape or not bool((v0 > 0).all()):
+            return "variance(h) is not a positive tensor shaped like h at the encoder's outputs, so the sample and its gradient are undefined"
         slope = torch.from_numpy(var.slope_at_h.array().copy()).to(h.dtype)
         eps = f_in / torch.sqrt(v0)
         # the variance map linearised at the observed h: exact value and first derivative there

@@ -26,6 +26,7 @@ class Provenance(Frozen):
     sha256: str | None
     graded_at: str
     isolation: str = ""
+    observations_sha256: str | None = None  # of the stored observations file this was scored from
 
     @staticmethod
     def now() -> str:
@@ -95,6 +96,7 @@ class StoredObservations(Frozen):
     assignment: str
     probe_fingerprint: str
     load_failure: str | None = None
+    grader_error: str | None = None  # our fault, not the student's: never reused, always rerun
     run: RunRecord | None = None
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from autograder.model import ProbeError, ProbeRecord, RunRecord
-from autograder.sandbox import protocol, wire
+from autograder.sandbox import protocol, slots, wire
 from autograder.sandbox.isolation import UID_BASE, Level, available, worker_command
 
 
@@ -101,15 +101,19 @@ class Worker:
     """One warm fork server in its sandbox; runs one submission at a time."""
 
     def __init__(self, slot: int = 0, level: Level | None = None):
-        self.slot = slot
+        self.preferred = slot
         self.level = level or available()
-        self.uid = UID_BASE + slot if self.level in (Level.BWRAP, Level.UID) else None
+        self._slot: slots.Slot | None = None
+        self.uid: int | None = None
         self._proc: subprocess.Popen | None = None
         self._sock: socket.socket | None = None
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> None:
         """Start the fork server (imports torch once) and wait until it is ready."""
+        if self._slot is None:  # a machine-wide slot: its uid is ours alone while we live
+            self._slot = slots.claim(self.preferred)
+            self.uid = UID_BASE + self._slot.index if self.level in (Level.BWRAP, Level.UID) else None
         parent, child = socket.socketpair()
         cmd = worker_command(self.level, ["-m", "autograder.sandbox.forkserver", str(child.fileno()),
                                           str(-1 if self.uid is None else self.uid)])
@@ -135,12 +139,19 @@ class Worker:
                 self._proc.wait()
             self._proc = None
 
+    def release(self) -> None:
+        """Stop the fork server and give the slot back."""
+        self.close()
+        if self._slot is not None:
+            self._slot.release()
+            self._slot = None
+
     def __enter__(self) -> "Worker":
         self.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        self.release()
 
     def _alive(self) -> bool:
         return self._proc is not None and self._proc.poll() is None and self._sock is not None
@@ -173,11 +184,11 @@ class Worker:
             if exit_info.get("left_behind"):
                 notes.append(f"{exit_info['left_behind']} processes outlived the child and could not be killed")
         for probe in pending:
-            message = (load_error.message if load_error else
-                       f"not run: the submission used up its {limits.submission_seconds:g} s")
-            kind = load_error.kind if load_error else "timeout"
-            records[probe] = ProbeRecord(probe=probe, error=ProbeError(kind=kind, message=message,
-                                                                       where=load_error.where if load_error else None))
+            if load_error is not None:  # every probe failed because the import failed
+                failure = load_error.model_copy(update={"kind": "load"})
+            else:
+                failure = ProbeError(kind="timeout", message=f"not run: the submission used up its {limits.submission_seconds:g} s")
+            records[probe] = ProbeRecord(probe=probe, error=failure)
         return RunRecord(records=records, load_error=load_error, stdout=out.text(), stderr=err.text(),
                          attempts=attempts, seconds=time.monotonic() - t0, isolation=self.level.value, notes=notes)
 

@@ -1,0 +1,31 @@
+# The README's two commands: `make demo` (grade the bundled examples) and `make test` (the full suite).
+# Each sets up what it needs on first use: a .venv with torch 2.13.0 (CPU) first, then this package.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test setup clean
+
+demo: $(STAMP)
+	$(VENV)/bin/autograder demo
+
+test: $(STAMP)
+	$(PY) -m pytest -n 2 -q
+
+setup: $(STAMP)
+
+# Installing torch first, pinned: a looser request would pull a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		{ apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; } || \
+		echo "note: bubblewrap is not installed; grading falls back to a weaker isolation level (see README)"; }
+	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) grades grades-demo dist .pytest_cache
