@@ -101,7 +101,7 @@ def check(
     """Check your own work against the public tests. Exit status 1 if one fails."""
     try:
         tests, stored = api.check(path, assignment=assignment, question=question)
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, ValueError, RuntimeError) as exc:
         _fail(str(exc))
     if stored.load_failure:
         out_console.print(f"[red]✗[/red] {stored.load_failure}")
@@ -151,6 +151,60 @@ def rescore(
     if bad:
         err_console.print(f"[yellow]{len(bad)} submission(s) kept their old results: see the notes above[/yellow]")
         raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    grades: Annotated[Path, typer.Argument(help="A folder written by `autograder grade` or `rescore`.")],
+    out: Annotated[Optional[Path], typer.Option("--out", help="Where the report goes (default GRADES/report).")] = None,
+    compare: Annotated[Optional[Path], typer.Option("--compare", help="The same class's grades folder before a rescore: show per-question changes.")] = None,
+    reveal: Annotated[str, typer.Option("--reveal", help="Tests on student pages: submission, after_due_date, published or all.")] = "published",
+) -> None:
+    """Instructor report: one self-contained HTML page with charts, and a feedback page per student."""
+    try:
+        from autograder.report.html import write_report
+        from autograder.report.instructor import Stage
+    except ImportError as exc:
+        _fail(f"the report needs the `report` extra ({exc.name} is missing): pip install 'autograder[report]'")
+    if reveal not in {s.value for s in Stage}:
+        _fail(f"--reveal must be one of: {', '.join(s.value for s in Stage)}")
+    for folder in (grades, compare):
+        if folder is not None and not folder.is_dir():
+            _fail(f"no such folder: {folder}")
+    target = out or grades / "report"
+    try:
+        summary = write_report(grades, target, previous_dir=compare, stage=Stage(reveal))
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    for p in summary.problems:
+        err_console.print(f"[yellow]skipped:[/yellow] {p}")
+    out_console.print(f"{len(summary.submissions)} submissions, mean {summary.mean_total:.2f}/{summary.max_total:g} -> {target / 'index.html'}")
+
+
+@app.command()
+def export(
+    grades: Annotated[Path, typer.Argument(help="A folder written by `autograder grade` or `rescore`.")],
+    lms_csv: Annotated[Path, typer.Option("--lms-csv", help="The CSV to write: student_id, total, one column per question.")],
+    roster: Annotated[Optional[Path], typer.Option("--roster", help="CSV with columns submission,student_id (default id: the file stem).")] = None,
+) -> None:
+    """Export grades as a CSV for an LMS import."""
+    from autograder.report import export as lms
+    from autograder.report.instructor import load_results
+
+    if not grades.is_dir():
+        _fail(f"no such folder: {grades}")
+    subs, problems = load_results(grades)
+    if not subs:
+        _fail(f"no results files in {grades}")
+    try:
+        done = lms.write_lms_csv(lms_csv, subs, lms.read_roster(roster) if roster else None)
+    except lms.RosterError as exc:
+        _fail(str(exc))
+    for p in problems:
+        err_console.print(f"[yellow]skipped:[/yellow] {p}")
+    if done.missing:
+        err_console.print(f"[yellow]{len(done.missing)} roster student(s) have no submission (empty cells):[/yellow] {', '.join(done.missing[:10])}")
+    out_console.print(f"{done.graded} students -> {done.path}")
 
 
 def main() -> None:

@@ -5,7 +5,6 @@ import traceback
 
 from autograder import checks
 from autograder.assignment import Assignment, TestSpec
-from autograder.checks.answers import answer_text
 from autograder.model import CheckResult, Outcome, ProbeError, ProbeRecord, TestResult, Visibility
 
 
@@ -40,6 +39,8 @@ def score(assignment: Assignment, records: dict[str, ProbeRecord], *, public_onl
         return results
     for item in assignment.manual:
         record = records.get(item.probe)
+        from autograder.checks.answers import answer_text  # numpy only; imported with the checks
+
         if record is None:
             text, _ = "not observed", False
         else:

@@ -15,9 +15,9 @@ def standard_normal(u: np.ndarray, alpha: float, strata: np.ndarray | None = Non
     """None if `u` (n rows, k columns) passes as iid N(0, 1); otherwise what is wrong.
 
     Components, each at level alpha / m (m = number of components):
-    - column means: sqrt(n) * mean ~ N(0, 1);
     - column spread about its own mean: sum (u - mean)^2 ~ chi2(n - 1), two-sided (catches noise
-      shared by the whole batch, which has no spread across rows);
+      shared by the whole batch, which has no spread across rows, and a wrong scale);
+    - column means: sqrt(n) * mean ~ N(0, 1);
     - scale in strata of `strata` (or of nothing: all values): sum u^2 ~ chi2(count), two-sided
       (catches a scale that depends on the variance, e.g. a variance used as a standard deviation);
     - pairwise Pearson correlation of columns: r sqrt((n-2)/(1-r^2)) ~ t(n-2) (catches one draw
@@ -35,18 +35,18 @@ def standard_normal(u: np.ndarray, alpha: float, strata: np.ndarray | None = Non
     a = alpha / m
     z_crit = stats.norm.isf(a / 2)
     means = u.mean(axis=0)
-    z = np.sqrt(n) * means
-    j = int(np.argmax(np.abs(z)))
-    if abs(z[j]) > z_crit:
-        return f"its mean is {means[j]:+.3f} in coordinate {j} (a N(0, 1) sample of {n} has |mean| < {z_crit / np.sqrt(n):.3f})"
     spread = ((u - means) ** 2).sum(axis=0)
     lo, hi = stats.chi2.ppf(a / 2, n - 1), stats.chi2.isf(a / 2, n - 1)
     for j in range(k):
         if not lo <= spread[j] <= hi:
             var = spread[j] / (n - 1)
-            if var < 1e-12:
+            if var < 1e-6:
                 return f"coordinate {j} takes the same value in every row: the noise is shared by the whole batch, not drawn per sample"
             return f"its variance is {var:.3f} in coordinate {j} (expected 1; a N(0, 1) sample of {n} lies in [{lo / (n - 1):.3f}, {hi / (n - 1):.3f}])"
+    z = np.sqrt(n) * means
+    j = int(np.argmax(np.abs(z)))
+    if abs(z[j]) > z_crit:
+        return f"its mean is {means[j]:+.3f} in coordinate {j} (a N(0, 1) sample of {n} has |mean| < {z_crit / np.sqrt(n):.3f})"
     for label, mask in bins:
         c = int(mask.sum())
         s = float((u[mask] ** 2).sum())

@@ -79,7 +79,9 @@ def _notebook(path: Path, sha: str, text: str) -> Source | LoadFailure:
         cell_magic = bool(cell_lines) and cell_lines[0].lstrip().startswith("%%")
         for i, line in enumerate(cell_lines, start=1):
             # magics and shell lines are not executed: keep the line count, keep indentation valid
-            if cell_magic or _MAGIC.match(line):
+            if cell_magic:  # the whole cell is not Python: keep only comments
+                line = f"# skipped: {line.strip()[:60]}"
+            elif _MAGIC.match(line):  # a line magic may be a block's only statement
                 indent = line[: len(line) - len(line.lstrip())]
                 line = f"{indent}pass  # skipped: {line.strip()[:60]}"
             lines.append(line)

@@ -1,0 +1,87 @@
+"""The command line end to end, on real files: grade, check, demo, exit codes, reuse, atomic outputs."""
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+from autograder.report.results import GradescopeResults
+from conftest import ROOT, SOLUTION, cli, load_json
+
+EXAMPLES = ROOT / "examples"
+
+
+def _class(tmp_path: Path) -> Path:
+    sub = tmp_path / "class"
+    sub.mkdir()
+    shutil.copy(SOLUTION, sub / "alice.py")
+    shutil.copy(EXAMPLES / "partly_wrong.py", sub / "bob.py")
+    shutil.copy(EXAMPLES / "broken.py", sub / "carol.py")
+    (sub / "dave.ipynb").write_text("{this is not a notebook")
+    return sub
+
+
+def test_grade_folder_writes_gradescope_results_and_gradebook(tmp_path):
+    sub = _class(tmp_path)
+    out = tmp_path / "grades"
+    r = cli("grade", str(sub), "--out", str(out), "--jobs", "2")
+    assert r.returncode == 0, r.stderr
+    assert "isolation:" in r.stderr
+    scores = {}
+    for stem in ("alice", "bob", "carol", "dave"):
+        data = load_json(out / f"{stem}.json")
+        res = GradescopeResults.model_validate(data)
+        assert {"score", "max_score", "tests"} <= set(data)
+        assert all({"name", "score", "max_score", "output", "visibility"} <= set(t) for t in data["tests"])
+        assert all(t["name"].split(":")[0] in {"q1a", "q1b", "q1c", "q2", "q3a", "q3b"} for t in data["tests"])
+        scores[stem] = res.score
+    assert scores == {"alice": 42, "bob": 31, "carol": 0, "dave": 0}
+    rows = {r["submission"]: r for r in csv.DictReader((out / "gradebook.csv").open())}
+    assert list(rows["bob"])[:8] == ["submission", "file", "q1a", "q1b", "q1c", "q2", "q3a", "q3b"]
+    assert (rows["bob"]["q1b"], rows["bob"]["q2"], rows["bob"]["score"]) == ("4", "4", "31")
+    assert rows["dave"]["status"] == "load_error"
+    dave = load_json(out / "dave.json")
+    assert "not a valid notebook" in dave["output"]
+    assert not list(out.glob(".*.tmp")), "no temp files are left behind"
+
+
+def test_regrade_reuses_unchanged_submissions_unless_forced(tmp_path):
+    sub = _class(tmp_path)
+    out = tmp_path / "grades"
+    assert cli("grade", str(sub), "--out", str(out)).returncode == 0
+    (sub / "bob.py").write_text((ROOT / "solutions" / "sheet03.py").read_text())
+    r = cli("grade", str(sub), "--out", str(out))
+    assert r.returncode == 0
+    assert r.stderr.count("(unchanged, reused)") == 3, r.stderr
+    assert load_json(out / "bob.json")["score"] == 42
+    r = cli("grade", str(sub), "--out", str(out), "--force")
+    assert "reused" not in r.stderr
+
+
+def test_grade_bad_arguments_exit_nonzero(tmp_path):
+    r = cli("grade", str(tmp_path / "missing"), "--out", str(tmp_path / "g"))
+    assert r.returncode != 0 and "no such file" in r.stderr
+    r = cli("grade", str(SOLUTION), "--jobs", "0")
+    assert r.returncode != 0
+
+
+def test_check_reports_public_tests_with_exit_status(tmp_path):
+    ok = cli("check", str(SOLUTION))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "11/11 public tests pass" in ok.stdout
+    bad = cli("check", str(EXAMPLES / "partly_wrong.py"))
+    assert bad.returncode == 1
+    assert "received no gradient" in bad.stdout and ".sample()" in bad.stdout
+    one = cli("check", str(EXAMPLES / "partly_wrong.py"), "--question", "q1a")
+    assert one.returncode == 0 and "2/2 public tests pass" in one.stdout
+    broken = cli("check", str(EXAMPLES / "broken.py"))
+    assert broken.returncode == 1 and "line 8" in broken.stdout
+    assert cli("check", str(tmp_path / "nope.py")).returncode == 2
+    assert cli("check", str(SOLUTION), "--question", "q9").returncode == 2
+
+
+def test_demo_prints_the_table(tmp_path):
+    r = cli("demo", "--out", str(tmp_path / "demo"))
+    assert r.returncode == 0, r.stderr
+    for needle in ("sheet03", "partly_wrong", "broken", "42/42", "31/42", "0/42"):
+        assert needle in r.stdout
