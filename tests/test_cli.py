@@ -85,3 +85,21 @@ def test_demo_prints_the_table(tmp_path):
     assert r.returncode == 0, r.stderr
     for needle in ("sheet03", "partly_wrong", "broken", "42/42", "31/42", "0/42"):
         assert needle in r.stdout
+
+
+def test_sharded_runs_merge_into_the_unsharded_gradebook(tmp_path):
+    sub = _class(tmp_path)
+    whole, merged = tmp_path / "whole", tmp_path / "merged"
+    assert cli("grade", str(sub), "--out", str(whole), "--jobs", "2").returncode == 0
+    parts = []
+    for k in (1, 2, 3):
+        part = tmp_path / f"shard{k}"
+        r = cli("grade", str(sub), "--out", str(part), "--shard", f"{k}/3")
+        assert r.returncode == 0, r.stderr
+        parts.append(part)
+    assert sum(len(list(p.glob("*.json"))) for p in parts) == 4
+    r = cli("merge", str(merged), *map(str, parts))
+    assert r.returncode == 0, r.stderr
+    assert (merged / "gradebook.csv").read_text() == (whole / "gradebook.csv").read_text()
+    assert cli("grade", str(sub), "--shard", "4/3").returncode == 2
+    assert cli("merge", str(merged), str(parts[0]), str(parts[0])).returncode == 2
