@@ -177,10 +177,12 @@ def row(stem: str, path: Path | str, res: GradescopeResults, a: Assignment) -> G
                         questions={q: per_q.get(q, 0.0) for q in a.questions}, status=status)
 
 
-def save(out: Path, stem: str, stored: StoredObservations, res: GradescopeResults) -> GradescopeResults:
-    """Write observations first, then results (which record the observations' hash)."""
-    text = stored.model_dump_json()
-    write_atomic(out / OBSERVATIONS / f"{stem}.json", text)
+def save(out: Path, stem: str, stored: StoredObservations, res: GradescopeResults, *, observations_text: str | None = None) -> GradescopeResults:
+    """Write observations first (unless given as already stored), then results, which record their hash."""
+    text = observations_text
+    if text is None:
+        text = stored.model_dump_json()
+        write_atomic(out / OBSERVATIONS / f"{stem}.json", text)
     prov = {**res.extra_data["provenance"], "observations_sha256": hashlib.sha256(text.encode()).hexdigest()}
     res = res.model_copy(update={"extra_data": {**res.extra_data, "provenance": prov}})
     write_json(out / f"{stem}.json", res)
@@ -300,65 +302,99 @@ def results_in(out: Path) -> dict[str, GradescopeResults]:
     return found
 
 
-def rescore(out: Path, *, rubric_file: Path | None = None, rerun: bool = False, isolation: str | None = None) -> list[Rescored]:
+def _read_results(path: Path) -> GradescopeResults | None:
+    try:
+        return GradescopeResults.model_validate_json(path.read_text())
+    except (OSError, ValidationError, ValueError):
+        return None
+
+
+def _rescore_one(a: Assignment, out: Path, stem: str) -> tuple[Rescored, GradebookRow | None, Path | None]:
+    """Rescore one submission: (what happened, its gradebook row now, its file if it must be re-run)."""
+    before = _read_results(out / f"{stem}.json")
+    prev = before.score if before else None
+    kept = row(stem, before.provenance().submission, before, a) if before and "provenance" in before.extra_data else None
+    hint = f"re-grade it: autograder grade <its file> --out {out} --force"
+    try:
+        text = (out / OBSERVATIONS / f"{stem}.json").read_text()
+        stored = StoredObservations.model_validate_json(text)
+    except OSError:
+        return Rescored(stem, "invalid", prev, None, f"no stored observations — {hint}"), kept, None
+    except (ValidationError, ValueError) as exc:
+        why = f"stored observations are truncated or malformed ({str(exc).splitlines()[0][:120]}) — {hint}"
+        return Rescored(stem, "invalid", prev, None, why), kept, None
+    recorded = before.provenance().observations_sha256 if kept else None
+    if recorded and recorded != hashlib.sha256(text.encode()).hexdigest():
+        return Rescored(stem, "invalid", prev, None, f"stored observations were changed after grading — {hint}"), kept, None
+    if stored.probe_fingerprint != a.probe_fingerprint or stored.grader_error is not None:
+        why = "its observations were recorded by other probes than this rubric needs — run rescore with --rerun"
+        return Rescored(stem, "stale", prev, None, why), kept, Path(stored.submission)
+    _, res = judge(a, stored, produced_by="rescore")
+    res.extra_data["rescore"] = {"previous_score": prev, "previous_rubric_hash": before.provenance().rubric_hash if kept else None}
+    res = save(out, stem, stored, res, observations_text=text)
+    return Rescored(stem, "rescored", prev, res.score), row(stem, stored.submission, res, a), None
+
+
+def _rescore_chunk(a: Assignment, out: Path, stems: list[str]) -> list[tuple[Rescored, GradebookRow | None, Path | None]]:
+    return [_rescore_one(a, out, stem) for stem in stems]
+
+
+def rescore(out: Path, *, rubric_file: Path | None = None, rerun: bool = False, isolation: str | None = None,
+            processes: int = 2) -> list[Rescored]:
     """Recompute every score in `out` from stored observations; run student code only with `rerun`."""
     if not (out / OBSERVATIONS).is_dir():
         raise FileNotFoundError(f"{out} has no {OBSERVATIONS}/ folder: grade it first with `autograder grade ... --out {out}`")
-    old = results_in(out)
-    names = {p.provenance().assignment for p in old.values() if "provenance" in p.extra_data}
-    a = assignments.load_file(rubric_file) if rubric_file else assignments.load(names.pop() if len(names) == 1 else "sheet03")
-    items: list[Rescored] = []
-    stale: list[tuple[str, Path]] = []
-    stems = sorted({p.stem for p in (out / OBSERVATIONS).glob("*.json")} | set(old))
-    for stem in stems:
-        before = old.get(stem)
-        prev = before.score if before else None
-        hint = f"re-grade it: autograder grade <its file> --out {out} --force"
-        try:
-            text = (out / OBSERVATIONS / f"{stem}.json").read_text()
-            stored = StoredObservations.model_validate_json(text)
-        except OSError:
-            items.append(Rescored(stem, "invalid", prev, None, f"no stored observations — {hint}"))
-            continue
-        except (ValidationError, ValueError) as exc:
-            items.append(Rescored(stem, "invalid", prev, None, f"stored observations are truncated or malformed ({str(exc).splitlines()[0][:120]}) — {hint}"))
-            continue
-        recorded = before.provenance().observations_sha256 if before and "provenance" in before.extra_data else None
-        if recorded and recorded != hashlib.sha256(text.encode()).hexdigest():
-            items.append(Rescored(stem, "invalid", prev, None, f"stored observations were changed after grading — {hint}"))
-            continue
-        if stored.probe_fingerprint != a.probe_fingerprint or stored.grader_error is not None:
-            stale.append((stem, Path(stored.submission)))
-            continue
-        _, res = judge(a, stored, produced_by="rescore")
-        res.extra_data["rescore"] = {"previous_score": prev,
-                                     "previous_rubric_hash": before.provenance().rubric_hash if before else None}
-        res = save(out, stem, stored, res)
-        items.append(Rescored(stem, "rescored", prev, res.score))
-    items += _rerun(a, out, stale, old, isolation) if rerun else [
-        Rescored(stem, "stale", old[stem].score if stem in old else None, None,
-                 "its observations were recorded by other probes than this rubric needs — run rescore with --rerun")
-        for stem, _ in stale]
-    after = results_in(out)
-    write_gradebook(out / GRADEBOOK, [row(s, r.provenance().submission, r, a) for s, r in after.items()
-                                      if "provenance" in r.extra_data], a.questions)
+    stems = sorted({p.stem for p in (out / OBSERVATIONS).glob("*.json")}
+                   | {p.stem for p in out.glob("*.json")})
+    if rubric_file:
+        a = assignments.load_file(rubric_file)
+    else:
+        first = next((r for s in stems if (r := _read_results(out / f"{s}.json")) and "provenance" in r.extra_data), None)
+        a = assignments.load(first.provenance().assignment if first else "sheet03")
+    checks.preload()
+    outcomes = _in_parallel(a, out, stems, processes)
+    items = [o[0] for o in outcomes if o[0].status != "stale" or not rerun]
+    rows = {o[0].stem: o[1] for o in outcomes if o[1] is not None}
+    stale = [(o[0].stem, o[2]) for o in outcomes if o[0].status == "stale" and o[2] is not None]
+    if rerun and stale:
+        for item, new_row in _rerun(a, out, stale, {o[0].stem: o[0].old_score for o in outcomes}, isolation):
+            items.append(item)
+            if new_row is not None:
+                rows[item.stem] = new_row
+    write_gradebook(out / GRADEBOOK, list(rows.values()), a.questions)
     return sorted(items, key=lambda i: i.stem)
 
 
-def _rerun(a: Assignment, out: Path, stale: list[tuple[str, Path]], old: dict[str, GradescopeResults], isolation: str | None) -> list[Rescored]:
-    items = []
-    if not stale:
-        return items
+def _in_parallel(a: Assignment, out: Path, stems: list[str], processes: int) -> list[tuple[Rescored, GradebookRow | None, Path | None]]:
+    """Rescore in forked processes (the checks are imported already, so they start at once)."""
+    if processes <= 1 or len(stems) < 64:
+        return _rescore_chunk(a, out, stems)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import torch
+
+    torch.set_num_threads(1)  # before fork: a child of a multithreaded torch parent can deadlock
+    chunks = [stems[k::processes] for k in range(processes)]
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        parts = list(pool.map(_rescore_chunk, [a] * processes, [out] * processes, chunks))
+    return [o for part in parts for o in part]
+
+
+def _rerun(a: Assignment, out: Path, stale: list[tuple[str, Path]], previous: dict[str, float | None],
+           isolation: str | None) -> list[tuple[Rescored, GradebookRow | None]]:
+    """Run again the submissions whose observations this rubric cannot use."""
+    done = []
     with Worker(slot=0, level=available(isolation)) as worker:
         for stem, path in stale:
-            prev = old[stem].score if stem in old else None
+            prev = previous.get(stem)
             try:
                 data = path.read_bytes()
             except OSError as exc:
-                items.append(Rescored(stem, "stale", prev, None, f"cannot re-run: {path} is unreadable ({exc.strerror})"))
+                done.append((Rescored(stem, "stale", prev, None, f"cannot re-run: {path} is unreadable ({exc.strerror})"), None))
                 continue
             stored, res = grade_one(worker, a, str(path), data, limits_for(a))
             res.extra_data["rescore"] = {"previous_score": prev, "rerun": True}
             res = save(out, stem, stored, res)
-            items.append(Rescored(stem, "rerun", prev, res.score))
-    return items
+            done.append((Rescored(stem, "rerun", prev, res.score), row(stem, str(path), res, a)))
+    return done

@@ -8,13 +8,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tomllib
+import sys
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
 from autograder.model import Frozen, Visibility
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 PROBE_CODE_VERSION = "1"  # bump when what a probe records changes
 

@@ -31,10 +31,14 @@ class TensorData(BaseModel):
         return self
 
     def array(self) -> np.ndarray:
-        """The values as a (read-only) numpy array."""
-        n = int(np.prod(self.shape, dtype=np.int64)) if self.shape else 1
-        raw = _decode(self.data, n * np.dtype(self.dtype).itemsize)
-        return np.frombuffer(raw, dtype=self.dtype).reshape(self.shape)
+        """The values as a read-only numpy array (decoded once, then cached on this frozen object)."""
+        cached = self.__dict__.get("_array")
+        if cached is None:
+            n = int(np.prod(self.shape, dtype=np.int64)) if self.shape else 1
+            raw = _decode(self.data, n * np.dtype(self.dtype).itemsize)
+            cached = np.frombuffer(raw, dtype=self.dtype).reshape(self.shape)
+            self.__dict__["_array"] = cached
+        return cached
 
     @classmethod
     def of(cls, values: np.ndarray) -> "TensorData":

@@ -132,3 +132,19 @@ def test_probe_change_needs_rerun_and_never_keeps_a_stale_score_silently(tmp_pat
 def test_rescore_of_a_folder_that_was_never_graded(tmp_path):
     r = cli("rescore", str(tmp_path))
     assert r.returncode == 2 and "grade it first" in r.stderr
+
+
+def test_parallel_rescore_equals_serial(tmp_path):
+    out = tmp_path / "grades"
+    assert cli("grade", str(_class(tmp_path)), "--out", str(out), "--jobs", "2").returncode == 0
+    for p in list(out.glob("*.json")):  # a class of 72: past the size where rescore forks
+        for i in range(11):
+            shutil.copy(p, out / f"{p.stem}_{i}.json")
+            shutil.copy(out / "observations" / p.name, out / "observations" / f"{p.stem}_{i}.json")
+    rubric = _new_rubric(tmp_path)
+    serial = api.rescore(out, rubric_file=rubric, processes=1)
+    book = (out / "gradebook.csv").read_text()
+    parallel = api.rescore(out, rubric_file=rubric, processes=2)
+    assert len(parallel) == 72
+    assert [(i.stem, i.status, i.new_score) for i in parallel] == [(i.stem, i.status, i.new_score) for i in serial]
+    assert (out / "gradebook.csv").read_text() == book

@@ -15,7 +15,8 @@ VERSIONS: dict[str, str] = {name: "1" for name in NAMES}
 
 def preload() -> None:
     """Import the checks now (e.g. in a thread, while a sandbox worker starts)."""
-    from autograder.checks import registry  # noqa: F401
+    from autograder.checks import registry, stats  # noqa: F401
+    from autograder.probes import nets  # noqa: F401 - and torch with it
 
 
 def run(name: str, record: ProbeRecord, args: dict) -> CheckResult:

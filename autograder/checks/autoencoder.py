@@ -151,12 +151,11 @@ def _reference_grads(obs: AutoencoderObservation, scaled: bool) -> dict[str, np.
 
     # These tensors are tiny: torch's intra-op threads only add contention (10x slower under load).
     torch.set_num_threads(1)
-    g, f = nets.build(0)
-    nets.load_params(g, f, {k: torch.from_numpy(v.array().copy()) for k, v in obs.params.items()})
+    params = {k: torch.from_numpy(v.array().copy()).requires_grad_(True) for k, v in obs.params.items()}
     x = torch.from_numpy(obs.x.array().copy())
     g_in, g_out = (torch.from_numpy(a.copy()) for a in (obs.g_calls[-1].input.array(), obs.g_calls[-1].output.array()))
     f_in = torch.from_numpy(obs.f_calls[-1].input.array().copy())
-    h = g(g_in)
+    h = nets.mlp_apply(params, "g", g_in)
     if scaled:
         var = obs.variance
         if var is None or var.at_h is None or var.slope_at_h is None:
@@ -170,10 +169,10 @@ def _reference_grads(obs: AutoencoderObservation, scaled: bool) -> dict[str, np.
         z = torch.sqrt(v0 + slope * (h - g_out)) * eps
     else:
         z = h + (f_in - g_out)
-    loss = ((x - f(z)) ** 2).sum(dim=1).mean()
-    named = nets.named_parameters(g, f)
-    grads = torch.autograd.grad(loss, [p for _, p in named], allow_unused=True)
-    return {n: (np.zeros(tuple(p.shape)) if gr is None else gr.numpy()) for (n, p), gr in zip(named, grads)}
+    loss = ((x - nets.mlp_apply(params, "f", z)) ** 2).sum(dim=1).mean()
+    names = list(params)
+    grads = torch.autograd.grad(loss, [params[n] for n in names], allow_unused=True)
+    return {n: (np.zeros(tuple(params[n].shape)) if gr is None else gr.numpy()) for n, gr in zip(names, grads)}
 
 
 def pathwise_gradient(record: ProbeRecord, *, model: str, rtol: float, atol: float, scaled: bool = False) -> CheckResult:

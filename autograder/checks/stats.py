@@ -5,8 +5,10 @@ Every component is an exact test under H0 (u iid N(0, 1)); the family is combine
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 _STRATA = 4
 
@@ -33,10 +35,10 @@ def standard_normal(u: np.ndarray, alpha: float, strata: np.ndarray | None = Non
     bins = _bins(strata, u.shape)
     m = k + k + len(bins) + k * (k - 1) // 2 + 1
     a = alpha / m
-    z_crit = stats.norm.isf(a / 2)
+    z_crit = _quantile("norm", a / 2)
     means = u.mean(axis=0)
     spread = ((u - means) ** 2).sum(axis=0)
-    lo, hi = stats.chi2.ppf(a / 2, n - 1), stats.chi2.isf(a / 2, n - 1)
+    lo, hi = _quantile("chi2.lo", a / 2, n - 1), _quantile("chi2", a / 2, n - 1)
     for j in range(k):
         if not lo <= spread[j] <= hi:
             var = spread[j] / (n - 1)
@@ -50,21 +52,44 @@ def standard_normal(u: np.ndarray, alpha: float, strata: np.ndarray | None = Non
     for label, mask in bins:
         c = int(mask.sum())
         s = float((u[mask] ** 2).sum())
-        lo, hi = stats.chi2.ppf(a / 2, c), stats.chi2.isf(a / 2, c)
+        lo, hi = _quantile("chi2.lo", a / 2, c), _quantile("chi2", a / 2, c)
         if not lo <= s <= hi:
             return f"its variance is {s / c:.3f} {label} (expected 1; allowed [{lo / c:.3f}, {hi / c:.3f}] for {c} values)"
-    t_crit = stats.t.isf(a / 2, n - 2)
+    t_crit = _quantile("t", a / 2, n - 2)
     for i in range(k):
         for j in range(i + 1, k):
             r = float(np.corrcoef(u[:, i], u[:, j])[0, 1])
             t = r * np.sqrt((n - 2) / max(1e-300, 1 - r * r))
             if abs(t) > t_crit:
                 return f"coordinates {i} and {j} are correlated (r = {r:+.3f}): one draw is shared across coordinates instead of independent noise per coordinate"
-    d = stats.kstest(u.ravel(), "norm").statistic
-    d_crit = stats.kstwo.isf(a, n * k)
+    d = _ks_distance(u.ravel())
+    d_crit = _quantile("kstwo", a, n * k)
     if d > d_crit:
         return f"its values are not normally distributed (Kolmogorov-Smirnov distance {d:.3f} > {d_crit:.3f})"
     return None
+
+
+def _ks_distance(values: np.ndarray) -> float:
+    """Kolmogorov-Smirnov distance between the sample's empirical CDF and N(0, 1)'s."""
+    x = np.sort(values)
+    cdf = special.ndtr(x)
+    n = x.size
+    i = np.arange(1, n + 1)
+    return float(max(np.max(i / n - cdf), np.max(cdf - (i - 1) / n)))
+
+
+@functools.lru_cache(maxsize=512)
+def _quantile(dist: str, p: float, df: int = 0) -> float:
+    """Upper-tail critical values (lower tail for "chi2.lo"); cached: a class reuses the same few."""
+    if dist == "norm":
+        return float(stats.norm.isf(p))
+    if dist == "chi2":
+        return float(stats.chi2.isf(p, df))
+    if dist == "chi2.lo":
+        return float(stats.chi2.ppf(p, df))
+    if dist == "t":
+        return float(stats.t.isf(p, df))
+    return float(stats.kstwo.isf(p, df))
 
 
 def _bins(strata: np.ndarray | None, shape: tuple[int, int]) -> list[tuple[str, np.ndarray]]:

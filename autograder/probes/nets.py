@@ -49,3 +49,9 @@ def load_params(g: nn.Module, f: nn.Module, params: dict[str, torch.Tensor]) -> 
 def named_parameters(g: nn.Module, f: nn.Module) -> list[tuple[str, nn.Parameter]]:
     """All parameters of g and f, named `g.<name>` and `f.<name>`."""
     return [(f"g.{n}", p) for n, p in g.named_parameters()] + [(f"f.{n}", p) for n, p in f.named_parameters()]
+
+
+def mlp_apply(params: dict, prefix: str, x: "torch.Tensor") -> "torch.Tensor":
+    """The same network as `mlp`, from parameters `<prefix>.0.weight`, ... (no module to build)."""
+    hidden = torch.tanh(torch.nn.functional.linear(x, params[f"{prefix}.0.weight"], params[f"{prefix}.0.bias"]))
+    return torch.nn.functional.linear(hidden, params[f"{prefix}.2.weight"], params[f"{prefix}.2.bias"])

@@ -1,4 +1,8 @@
-"""Atomic writes: a temp file in the same folder, then a rename; a killed run leaves no half file."""
+"""Atomic writes: a temp file in the same folder, then a rename; a killed run leaves no half file.
+
+No fsync: the rename is atomic for any process that is killed; surviving a power cut would cost
+a disk flush per file (about half the time of a 300-submission rescore here).
+"""
 from __future__ import annotations
 
 import os
@@ -15,8 +19,6 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
