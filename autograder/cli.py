@@ -80,14 +80,22 @@ def grade(
     force: Annotated[bool, typer.Option("--force", help="Regrade unchanged submissions too.")] = False,
     isolation: Annotated[Optional[Level], typer.Option(help="Require this isolation level.")] = None,
     assignment: Annotated[str, typer.Option(help="Assignment name.")] = "sheet03",
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS",
+                                                     help="Grade on a Dask cluster: local, local:N or tcp://HOST:PORT.")] = None,
+    shard: Annotated[Optional[str], typer.Option("--shard", metavar="K/N",
+                                                 help="Grade only the K-th of N equal parts (merge them with `autograder merge`).")] = None,
 ) -> None:
     """Grade submissions: DIR/<stem>.json (Gradescope format) and DIR/gradebook.csv."""
     missing = [p for p in paths if not p.exists()]
     if missing:
         _fail(f"no such file or folder: {', '.join(map(str, missing))}")
     try:
+        part = api.parse_shard(shard) if shard else None
+    except ValueError as exc:
+        _fail(str(exc))
+    try:
         _grade(paths, api.GradeOptions(out_dir=out, jobs=jobs, force=force, isolation=isolation.value if isolation else None,
-                                       assignment=assignment))
+                                       assignment=assignment, scheduler=scheduler, shard=part))
     except (FileNotFoundError, RuntimeError, PermissionError) as exc:
         _fail(str(exc))
 
@@ -205,6 +213,19 @@ def export(
     if done.missing:
         err_console.print(f"[yellow]{len(done.missing)} roster student(s) have no submission (empty cells):[/yellow] {', '.join(done.missing[:10])}")
     out_console.print(f"{done.graded} students -> {done.path}")
+
+
+@app.command()
+def merge(
+    out: Annotated[Path, typer.Argument(help="The folder that receives every shard's results.")],
+    shards: Annotated[list[Path], typer.Argument(help="Folders written by `grade --shard K/N`.")],
+) -> None:
+    """Merge the results of sharded runs into one folder and one gradebook."""
+    try:
+        count = api.merge(out, shards)
+    except (FileNotFoundError, ValueError) as exc:
+        _fail(str(exc))
+    out_console.print(f"merged {count} results into {out / api.GRADEBOOK}")
 
 
 def main() -> None:

@@ -104,11 +104,12 @@ REPARAM_NEEDED["model1"] = False  # SOLUTION
 # %% manual=q1a.justification
 JUSTIFICATIONS["model1"] = (
     # BEGIN SOLUTION
-    "No. The noise is added to the input x, before any learnable parameter: z does not "
-    "depend on lambda or psi, so L is a deterministic, differentiable function of both given z."
+    "No. The noise is added to the input x, before any learnable parameter: z does "
+    "not depend on lambda or psi, so L is a deterministic, differentiable function "
+    "of both given z."
     # END SOLUTION
     # BEGIN TEMPLATE
-    # None  # your justification, as a string
+    # None  # your justification, as a string (short lines: the PDF does not wrap them)
     # END TEMPLATE
 )
 
@@ -154,10 +155,11 @@ REPARAM_NEEDED["model2"] = True  # SOLUTION
 JUSTIFICATIONS["model2"] = (
     # BEGIN SOLUTION
     "Yes. z is sampled from a distribution whose mean h = g(x) depends on lambda; "
-    "sampling is not differentiable w.r.t. its parameters, so we write z = h + eps, eps ~ N(0, I)."
+    "sampling is not differentiable w.r.t. its parameters, so we write z = h + eps, "
+    "eps ~ N(0, I)."
     # END SOLUTION
     # BEGIN TEMPLATE
-    # None  # your justification, as a string
+    # None  # your justification, as a string (short lines: the PDF does not wrap them)
     # END TEMPLATE
 )
 
@@ -206,7 +208,7 @@ JUSTIFICATIONS["model3"] = (
     "parameter and h + z is differentiable in h."
     # END SOLUTION
     # BEGIN TEMPLATE
-    # None  # your justification, as a string
+    # None  # your justification, as a string (short lines: the PDF does not wrap them)
     # END TEMPLATE
 )
 
@@ -231,12 +233,13 @@ JUSTIFICATIONS["model3"] = (
 # %% manual=q2.issue
 PROBLEM2_ISSUE = (
     # BEGIN SOLUTION
-    "diag(h) is used as a covariance matrix, but h = g(x) comes from a linear output layer and can be "
-    "zero or negative: a variance must be strictly positive, so N(0, diag(h)) is undefined. Map h "
-    "through a positive function first (softplus or exp)."
+    "diag(h) is used as a covariance matrix, but h = g(x) comes from a linear "
+    "output layer and can be zero or negative: a variance must be strictly "
+    "positive, so N(0, diag(h)) is undefined. Map h through a positive function "
+    "first (softplus or exp)."
     # END SOLUTION
     # BEGIN TEMPLATE
-    # None  # your answer, as a string
+    # None  # your answer, as a string (short lines: the PDF does not wrap them)
     # END TEMPLATE
 )
 
@@ -286,7 +289,7 @@ JUSTIFICATIONS["problem2"] = (
     "z = sqrt(softplus(h)) * eps so that the gradient reaches lambda."
     # END SOLUTION
     # BEGIN TEMPLATE
-    # None  # your justification, as a string
+    # None  # your justification, as a string (short lines: the PDF does not wrap them)
     # END TEMPLATE
 )
 
@@ -322,13 +325,14 @@ JUSTIFICATIONS["problem2"] = (
 # %% manual=q3a.proof
 PROOF_3A = (
     # BEGIN SOLUTION
-    "L(theta, phi) = int p*(x) log D(x) + p_theta(x) log(1 - D(x)) dx, after the change of variables "
-    "x = f_theta(z) in the second expectation. The integrand is maximised pointwise: for each x it "
-    "is a log(y) + b log(1 - y) with a = p*(x), b = p_theta(x), whose maximiser is a / (a + b) by the "
-    "hint. Hence D*(x) = p*(x) / (p*(x) + p_theta(x)) maximises L, i.e. phi* is optimal."
+    "L(theta, phi) = int p*(x) log D(x) + p_theta(x) log(1 - D(x)) dx, after the "
+    "change of variables x = f_theta(z) in the second expectation. The integrand is "
+    "maximised pointwise: for each x it is a log(y) + b log(1 - y) with a = p*(x), "
+    "b = p_theta(x), whose maximiser is a / (a + b) by the hint. Hence D*(x) = "
+    "p*(x) / (p*(x) + p_theta(x)) maximises L, i.e. phi* is optimal."
     # END SOLUTION
     # BEGIN TEMPLATE
-    # None  # your proof, as a string
+    # None  # your proof, as a string (short lines: the PDF does not wrap them)
     # END TEMPLATE
 )
 
@@ -364,7 +368,7 @@ def optimal_discriminator(p_star, p_theta):
 # - The generator assigns a non-zero probability $p_{\boldsymbol{\theta}}(\mathbf{x}) \neq 0$ to a
 #   sample $\mathbf{x}$ whereas $p^*(\mathbf{x}) = 0$
 #
-# In code: set each value of `D_STAR_CASES` to a number.
+# In code: set each value of `D_STAR_CASES` to a number. (These are checked by hidden tests only.)
 
 # %%
 # D*(x) when the generator is optimal, p_theta(x) = p*(x):
@@ -373,7 +377,5 @@ D_STAR_CASES["optimal_generator"] = 0.5  # SOLUTION
 D_STAR_CASES["generator_misses"] = 1.0  # SOLUTION
 # D*(x) when p_theta(x) != 0 and p*(x) = 0:
 D_STAR_CASES["generator_hallucinates"] = 0.0  # SOLUTION
-
-# %% [otter] check q3b
 
 # %% [otter] export

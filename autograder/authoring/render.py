@@ -74,12 +74,12 @@ def notebook(cells: list[Cell], variant: Variant, *, filename: str, public_tests
     for i, cell in enumerate(cells):
         prev = cells[i - 1].manual if i else None
         nxt = cells[i + 1].manual if i + 1 < len(cells) else None
-        node = _node(cell, variant, filename)
-        if cell.manual and cell.manual != prev:
+        nodes = _nodes(cell, variant, filename)
+        if cell.manual and cell.manual != prev:  # the prompt opens the item's region of the PDF
             if cell.kind is not Kind.MARKDOWN:
                 raise SourceError(f"cell at line {cell.line}: {cell.manual} must start with its markdown prompt")
-            node.source = f"{BEGIN_EXPORT}\n\n{node.source}"
-        out += [node] if cell.kind is not Kind.OTTER or cell.directive[0] != "export" else _export_cells(filename)
+            nodes[0].source = f"{BEGIN_EXPORT}\n\n{nodes[0].source}"
+        out += nodes
         if cell.manual and cell.manual != nxt:
             out.append(nbformat.v4.new_markdown_cell(END_EXPORT, metadata=dict(LOCKED)))
     for n, node in enumerate(out):
@@ -98,21 +98,24 @@ def notebook(cells: list[Cell], variant: Variant, *, filename: str, public_tests
     return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def _node(cell: Cell, variant: Variant, filename: str) -> nbformat.NotebookNode:
+def _nodes(cell: Cell, variant: Variant, filename: str) -> list[nbformat.NotebookNode]:
+    """The notebook cells of one source cell (otter's export directive makes two)."""
     if cell.kind is Kind.MARKDOWN:
-        return nbformat.v4.new_markdown_cell(cell.text, metadata=dict(LOCKED))
+        return [nbformat.v4.new_markdown_cell(cell.text, metadata=dict(LOCKED))]
     if cell.kind is Kind.CODE:
         meta = {"tags": [ANSWER_TAG]} if cell.has_solution else {}
-        return nbformat.v4.new_code_cell(code_of(cell, variant), metadata=meta)
+        return [nbformat.v4.new_code_cell(code_of(cell, variant), metadata=meta)]
     word, arg = cell.directive
+    if word == "export":
+        return _export_cells()
     if word == "init":
         src = f'# Initialize Otter: `grader.check(...)` below runs the public tests\nimport otter\ngrader = otter.Notebook("{filename}")'
     else:
         src = f'grader.check("{arg}")'
-    return nbformat.v4.new_code_cell(src, metadata=dict(LOCKED))
+    return [nbformat.v4.new_code_cell(src, metadata=dict(LOCKED))]
 
 
-def _export_cells(filename: str) -> list[nbformat.NotebookNode]:
+def _export_cells() -> list[nbformat.NotebookNode]:
     text = (
         "## Submission\n\n"
         "Save the notebook, then run the cell below. It makes a zip file with your notebook and a PDF of "

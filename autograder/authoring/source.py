@@ -146,7 +146,7 @@ def _transform(code: str, *, keep_solution: bool, line: int) -> str:
             elif tmpl is not None:
                 out += tmpl
             elif begin["hint"]:
-                out.append(f"{begin['indent']}raise NotImplementedError({begin['hint']!r})")
+                out.append(f"{begin['indent']}raise NotImplementedError({_string_literal(begin['hint'])})")
             else:
                 raise SourceError(f"cell at line {line}: a solution block needs a hint or a TEMPLATE block")
             continue
@@ -175,3 +175,8 @@ def _uncomment(text: str, indent: str, line: int) -> str:
     if text.strip() == "#":
         return ""
     raise SourceError(f"cell at line {line}: a TEMPLATE line must start with {prefix!r}")
+
+
+def _string_literal(text: str) -> str:
+    """A double-quoted Python string literal (black's style) for `text`."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -31,7 +31,7 @@ def {func}(env):
 '''
 
 
-def test_file(assignment: Assignment, qid: str, *, public_only: bool) -> str | None:
+def question_file(assignment: Assignment, qid: str, *, public_only: bool) -> str | None:
     """The test file of question `qid`, or None when it has no test (in that selection)."""
     tests = [t for t in assignment.tests if t.question == qid and (t.visibility == "public" or not public_only)]
     if not tests:
@@ -43,9 +43,9 @@ def test_file(assignment: Assignment, qid: str, *, public_only: bool) -> str | N
     return text
 
 
-def test_files(assignment: Assignment, *, public_only: bool) -> dict[str, str]:
+def question_files(assignment: Assignment, *, public_only: bool) -> dict[str, str]:
     """Question id -> test file text, for every question that has tests (in that selection)."""
-    files = {q: test_file(assignment, q, public_only=public_only) for q in assignment.questions}
+    files = {q: question_file(assignment, q, public_only=public_only) for q in assignment.questions}
     return {q: text for q, text in files.items() if text is not None}
 
 

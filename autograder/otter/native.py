@@ -3,6 +3,10 @@
 `python -m autograder grade <copy> --out <tmp>`: the submission is copied alone into a fresh
 folder (so its code finds neither otter's folders nor the test files beside it), and the results
 file it writes is validated before anyone reads a score from it.
+
+The grader runs from the `autograder` installed in this interpreter's environment (PYTHONPATH is
+dropped), like the sandbox workers it starts, whose environment is cleared; the rubric is the one
+beside the copy of the package that started it (AUTOGRADER_ASSIGNMENTS).
 """
 from __future__ import annotations
 
@@ -18,11 +22,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-import autograder
+from autograder.assignment import assignments_root
 from autograder.report.results import GradescopeResults
 
 DEFAULT_TIMEOUT = 600.0
-PACKAGE_ROOT = Path(autograder.__file__).resolve().parent.parent  # the folder that holds `autograder/`
 
 
 class NativeGraderError(RuntimeError):
@@ -38,14 +41,20 @@ class NativeRun:
     log: str
 
 
-def python_path() -> str:
-    """PYTHONPATH for a process that must import this very copy of `autograder` first."""
-    rest = os.environ.get("PYTHONPATH", "")
-    return str(PACKAGE_ROOT) + (os.pathsep + rest if rest else "")
+def grader_env() -> dict[str, str]:
+    """The native grader's environment: ours, without PYTHONPATH, with the rubric folder pinned."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["AUTOGRADER_ASSIGNMENTS"] = str(assignments_root())
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
 
 
-def grade_isolated(submission: Path, *, assignment: str = "sheet03", timeout: float = DEFAULT_TIMEOUT) -> NativeRun:
-    """Grade `submission` with the native grader; raise NativeGraderError if that cannot be done."""
+def grade_isolated(submission: Path, *, assignment: str = "sheet03", timeout: float = DEFAULT_TIMEOUT,
+                   isolation: str | None = None) -> NativeRun:
+    """Grade `submission` with the native grader; raise NativeGraderError if that cannot be done.
+
+    `isolation` asks for a sandbox level (`bwrap`, `uid`, `process`); by default the strongest here.
+    """
     if not submission.is_file():
         raise NativeGraderError(f"no submission file at {submission}")
     start = time.monotonic()
@@ -54,7 +63,8 @@ def grade_isolated(submission: Path, *, assignment: str = "sheet03", timeout: fl
         work.mkdir()
         copy = work / submission.name
         shutil.copyfile(submission, copy)
-        cmd = [sys.executable, "-m", "autograder", "grade", str(copy), "--out", str(out), "--assignment", assignment]
+        cmd = [sys.executable, "-m", "autograder", "grade", str(copy), "--out", str(out), "--assignment", assignment,
+               *(["--isolation", isolation] if isolation else [])]
         code, log = _run(cmd, cwd=work, timeout=timeout)
         path = out / f"{copy.stem}.json"
         if code != 0 or not path.is_file():
@@ -69,8 +79,7 @@ def grade_isolated(submission: Path, *, assignment: str = "sheet03", timeout: fl
 
 def _run(cmd: list[str], *, cwd: Path, timeout: float) -> tuple[int, str]:
     """Run `cmd` in its own process group; on timeout kill the whole group (sandboxes included)."""
-    env = {**os.environ, "PYTHONPATH": python_path(), "PYTHONDONTWRITEBYTECODE": "1"}
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(cmd, cwd=cwd, env=grader_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         out, _ = proc.communicate(timeout=timeout)

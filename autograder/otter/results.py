@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from otter.test_files import ExceptionTestFile
 
@@ -16,12 +17,13 @@ def otter_test_files(texts: Mapping[str, str], verdicts: Verdicts, native: Grade
     Raises ValueError when the test files and the native results do not cover the same tests
     (an autograder zip built from another rubric): a score from either would be wrong.
     """
+    recording = _Recording(by_key=verdicts.by_key, source=verdicts.source)
     files = []
     for path, text in sorted(texts.items()):
         tf = ExceptionTestFile.from_string(text, path=path)
-        tf.run({VERDICTS: verdicts})
+        tf.run({VERDICTS: recording})
         files.append(tf)
-    declared = {tc.body.test_func.__name__ and _key(tc) for tf in files for tc in tf.test_cases}
+    declared = set(recording.asked)
     automatic = {t.extra_data["key"] for t in native.tests if t.extra_data.get("outcome") != Outcome.MANUAL.value}
     if declared != automatic:
         only_otter, only_native = sorted(declared - automatic), sorted(automatic - declared)
@@ -35,13 +37,15 @@ def otter_test_files(texts: Mapping[str, str], verdicts: Verdicts, native: Grade
     return files
 
 
-def _key(test_case) -> str:
-    """The test key a generated case asks about: the last argument of its one call."""
-    code = test_case.body.test_func.__code__
-    keys = [c for c in code.co_consts if isinstance(c, str) and "." in c]
-    if len(keys) != 1:
-        raise ValueError(f"test case {test_case.name!r} is not a generated `require_passed` case")
-    return keys[0]
+@dataclass(frozen=True)
+class _Recording(Verdicts):
+    """Verdicts that remember which keys the test cases asked about."""
+
+    asked: list[str] = field(default_factory=list)
+
+    def require(self, key: str) -> None:
+        self.asked.append(key)
+        super().require(key)
 
 
 def summary(native: GradescopeResults) -> str:

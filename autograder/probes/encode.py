@@ -6,6 +6,7 @@ before any student code runs, so that monkeypatching them afterwards does not ch
 from __future__ import annotations
 
 import base64
+import errno
 import math
 import traceback
 import zlib
@@ -86,9 +87,10 @@ def error(exc: BaseException, labels: list[str], filename: str) -> dict:
         if frame.f_code.co_filename == filename:
             label = labels[lineno - 1] if 0 < lineno <= len(labels) else f"line {lineno}"
             where = f"{frame.f_code.co_name} ({label})" if frame.f_code.co_name != "<module>" else label
-    kind = "memory" if _isinstance(exc, MemoryError) or "can't allocate memory" in str(exc) else "exception"
     try:
         msg = text(str(exc))[:2000]
-    except BaseException:  # noqa: BLE001
+    except BaseException:  # noqa: BLE001 - a hostile __str__ must not break the report
         msg = "<unprintable>"
-    return {"kind": kind, "message": msg, "exc_type": type(exc).__name__, "where": where}
+    out_of_memory = (_isinstance(exc, MemoryError) or "can't allocate memory" in msg
+                     or (_isinstance(exc, OSError) and getattr(exc, "errno", None) == errno.ENOMEM))
+    return {"kind": "memory" if out_of_memory else "exception", "message": msg, "exc_type": type(exc).__name__, "where": where}

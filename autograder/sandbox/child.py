@@ -1,12 +1,14 @@
 """Runs in the child: execute the submission, run the probes it is asked for, stream observations.
 
-Imports only the standard library, torch and the probes: never the checks, the rubric or any
-solution. Each message is one JSON line on the result descriptor; the parent validates it.
+Imports only the standard library, torch, the probes and stdlib-only sandbox modules: never the
+checks, the rubric or any solution. Each message is one JSON line on the result descriptor; the
+parent validates it, and verifies every observation against its own inputs (`verify`).
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 import types
@@ -14,12 +16,16 @@ import types
 import torch
 
 from autograder.probes import answers, autoencoder, encode, function
+from autograder.sandbox.exits import size_text
 
 PROBES = {"autoencoder": autoencoder.probe, "function": function.probe, "answers": answers.probe}
 SUBMISSION_FILENAME = "<submission>"
 _write = os.write
 _dumps = json.dumps
 _monotonic = time.monotonic
+_ENFORCE = re.compile(r"^\[enforce fail at [^\]]*\] [^.]*\. ")
+_set_default_dtype = torch.set_default_dtype
+_float32 = torch.float32
 
 
 class _Channel:
@@ -60,10 +66,23 @@ def _load(source: str, labels: list[str]) -> dict:
     return module.__dict__
 
 
+def _error(exc: BaseException, labels: list[str], memory_mb: int) -> dict:
+    """An exception of student code as plain data; running out of memory names the limit."""
+    err = encode.error(exc, labels, SUBMISSION_FILENAME)
+    if isinstance(exc, SystemExit):
+        err["message"] = f"the submission called sys.exit({exc.code!r})"
+    elif err.get("kind") == "memory":
+        detail = _ENFORCE.sub("", err.get("message") or "")  # torch's "[enforce fail at alloc_cpu.cpp:127] err == 0. "
+        detail = f": {detail}" if detail else ""
+        err["message"] = f"the {size_text(memory_mb)} memory limit was reached{detail}"
+    return err
+
+
 def run_job(spec: dict, out_fd: int) -> None:
     """Load the submission in `spec`, then run each probe in order, reporting on `out_fd`."""
     channel = _Channel(out_fd)
     labels: list[str] = spec["line_labels"]
+    memory_mb = int(spec.get("limits", {}).get("memory_mb", 0))
     torch.set_num_threads(1)
     torch.manual_seed(spec["seed"])
     channel.send(type="hello", pid=os.getpid())
@@ -78,19 +97,16 @@ def run_job(spec: dict, out_fd: int) -> None:
                                                "message": f"the submission called sys.exit({exc.code!r}) while it was imported"})
         return
     except BaseException as exc:  # noqa: BLE001 - every failure at import is that submission's load error
-        channel.send(type="load_error", error=encode.error(exc, labels, SUBMISSION_FILENAME))
+        channel.send(type="load_error", error=_error(exc, labels, memory_mb))
         return
     channel.send(type="loaded")
     for p in spec["probes"]:
         channel.send(type="probe_start", probe=p["id"])
         start = _monotonic()
         try:
+            _set_default_dtype(_float32)  # the grader's nets and inputs must not depend on the submission's defaults
             obs = PROBES[p["kind"]](ns, p.get("target"), spec["seed"], p.get("options", {}), labels, SUBMISSION_FILENAME)
             channel.send(type="observation", probe=p["id"], observation=obs, seconds=_monotonic() - start)
-        except SystemExit as exc:
-            channel.send(type="probe_error", probe=p["id"], seconds=_monotonic() - start, error={
-                "kind": "exception", "exc_type": "SystemExit", "message": f"the submission called sys.exit({exc.code!r})"})
-        except BaseException as exc:  # noqa: BLE001
-            channel.send(type="probe_error", probe=p["id"], error=encode.error(exc, labels, SUBMISSION_FILENAME),
-                         seconds=_monotonic() - start)
+        except BaseException as exc:  # noqa: BLE001 - SystemExit included: it costs this probe only
+            channel.send(type="probe_error", probe=p["id"], error=_error(exc, labels, memory_mb), seconds=_monotonic() - start)
     channel.send(type="done")

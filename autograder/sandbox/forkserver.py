@@ -3,6 +3,9 @@
 Runs inside the sandbox (see `isolation`), as `python -m autograder.sandbox.forkserver FD UID`:
 FD is its end of the control socket, UID the unprivileged uid its children take (or -1).
 Only the standard library, torch and the probes are imported here.
+
+The server is a child subreaper: whatever a job starts, even a daemon that double-forks and calls
+setsid, stays its descendant, so that `sweep` finds and kills it after the job.
 """
 from __future__ import annotations
 
@@ -13,7 +16,6 @@ import signal
 import socket
 import sys
 import tempfile
-import time
 
 import torch
 
@@ -22,53 +24,13 @@ torch.set_num_threads(1)  # before any op: forked children of a multithreaded pa
 import torch.distributions  # noqa: E402,F401 - warm the imports students use
 import torch.nn.functional  # noqa: E402,F401
 
-from autograder.sandbox import child, limits, wire  # noqa: E402
+from autograder.sandbox import child, landlock, limits, procs, wire  # noqa: E402
 
-_SWEEP_ROUNDS = 20
-
-
-def _pids_of(uid: int) -> list[int]:
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/status") as fh:
-                for line in fh:
-                    if line.startswith("Uid:"):
-                        if int(line.split()[1]) == uid:
-                            pids.append(int(entry))
-                        break
-        except OSError:
-            continue
-    return pids
-
-
-def sweep(uid: int | None, pgid: int) -> int:
-    """Kill every process the job left behind; return how many still exist (0 when clean)."""
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except OSError:
-        pass
-    if uid is None:
-        return 0
-    for _ in range(_SWEEP_ROUNDS):
-        left = _pids_of(uid)
-        if not left:
-            return 0
-        killer = os.fork()
-        if killer == 0:  # kill(-1) as that uid reaches exactly the processes of that uid
-            try:
-                os.setresuid(uid, uid, uid)
-                os.kill(-1, signal.SIGKILL)
-            finally:
-                os._exit(0)
-        os.waitpid(killer, 0)
-        time.sleep(0.005)
-    return len(_pids_of(uid))
+_WATCH_SECONDS = 0.1  # how often a running job's processes are counted
 
 
 def _child(spec: dict, fds: list[int], tmpdir: str) -> None:
+    """The job's main process: wire its descriptors, confine it, run the submission; never returns."""
     result_fd, out_fd, err_fd = fds
     os.dup2(out_fd, 1)
     os.dup2(err_fd, 2)
@@ -78,7 +40,11 @@ def _child(spec: dict, fds: list[int], tmpdir: str) -> None:
     os.closerange(4, 1 << 16)
     sys.stdout = open(1, "w", buffering=1, closefd=False)
     sys.stderr = open(2, "w", buffering=1, closefd=False)
-    limits.enter({**spec["limits"], "tmpdir": tmpdir})
+    try:
+        limits.enter({**spec["limits"], "tmpdir": tmpdir})
+    except BaseException as exc:  # noqa: BLE001 - never run student code unconfined
+        os.write(2, f"autograder: the child could not be confined: {exc!r}\n".encode())
+        os._exit(70)
     child.run_job(spec, 3)
     try:
         sys.stdout.flush()
@@ -87,38 +53,59 @@ def _child(spec: dict, fds: list[int], tmpdir: str) -> None:
         os._exit(0)
 
 
+def _wait_job(sock: socket.socket, pid: int, uid: int | None, bomb_at: int) -> tuple[int, int, int]:
+    """Wait for the job's main process; kill the job on request or when it holds `bomb_at` processes.
+
+    Returns (wait status, peak resident KiB, processes seen when it was stopped as a fork bomb or 0).
+    """
+    pidfd = os.pidfd_open(pid)
+    bomb = 0
+    try:
+        while True:
+            ready, _, _ = select.select([sock, pidfd], [], [], _WATCH_SECONDS)
+            if pidfd in ready:
+                _, status, usage = os.wait4(pid, 0)
+                return status, usage.ru_maxrss, bomb
+            if sock in ready:
+                msg, _ = wire.recv(sock)
+                if msg is None:  # the grader went away: clean up and leave
+                    procs.kill_job(pid)
+                    os.wait4(pid, 0)
+                    procs.sweep(uid, pid)
+                    sys.exit(0)
+                if msg.get("op") == "kill":
+                    procs.kill_job(pid)
+            procs.reap_others(pid)
+            if not ready and not bomb and (n := procs.count(uid)) >= bomb_at:
+                bomb = n
+                procs.kill_job(pid)  # the sweep after the main process is reaped kills the rest
+    finally:
+        os.close(pidfd)
+
+
 def _run(sock: socket.socket, spec: dict, fds: list[int], uid: int | None) -> None:
     tmpdir = tempfile.mkdtemp(prefix="job-")
     if uid is not None:
         os.chown(tmpdir, uid, uid)
+    base_kib = procs.rss_kib(os.getpid())
     pid = os.fork()
     if pid == 0:
-        sock.close()
-        _child(spec, fds, tmpdir)
+        try:
+            sock.close()
+            _child(spec, fds, tmpdir)
+        finally:
+            os._exit(70)  # a forked child must never return into the server's loop
     for fd in fds:
         os.close(fd)
     wire.send(sock, {"op": "started", "pid": pid})
-    pidfd = os.pidfd_open(pid)
-    status = None
-    while status is None:
-        ready, _, _ = select.select([sock, pidfd], [], [])
-        if sock in ready:
-            msg, _ = wire.recv(sock)
-            if msg is None or msg.get("op") == "kill":
-                try:
-                    os.killpg(pid, signal.SIGKILL)
-                except OSError:
-                    os.kill(pid, signal.SIGKILL)
-            if msg is None:
-                os.waitpid(pid, 0)
-                sweep(uid, pid)
-                sys.exit(0)
-        if pidfd in ready:
-            _, status = os.waitpid(pid, 0)
-    os.close(pidfd)
-    left = sweep(uid, pid)
+    bomb_at = max(4, int(spec["limits"].get("max_processes", 64)) // 2)
+    status, peak_kib, bomb = _wait_job(sock, pid, uid, bomb_at)
+    if not bomb and (n := procs.count(uid)) >= bomb_at:  # a bomb still growing when the main process ended
+        bomb = n
+    left = procs.sweep(uid, pid)
     shutil.rmtree(tmpdir, ignore_errors=True)
-    wire.send(sock, {"op": "exited", "pid": pid, **describe(status), "left_behind": left})
+    wire.send(sock, {"op": "exited", "pid": pid, **describe(status), "left_behind": left,
+                     "peak_mb": max(0, peak_kib - base_kib) // 1024, "processes": bomb})
 
 
 def describe(status: int) -> dict:
@@ -128,13 +115,31 @@ def describe(status: int) -> dict:
     return {"signal": None, "code": os.WEXITSTATUS(status)}
 
 
+def _landlock_works() -> int:
+    """Try Landlock in a throwaway child: the ABI the jobs can apply, 0 if it fails here."""
+    version = landlock.abi()
+    if not version:
+        return 0
+    pid = os.fork()
+    if pid == 0:
+        try:
+            limits.no_new_privs()
+            landlock.restrict(["/usr"], [])
+        except BaseException:  # noqa: BLE001 - any failure means: do not use it
+            os._exit(1)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    return version if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 else 0
+
+
 def main() -> None:
     """Serve jobs until the control socket closes."""
     fd, uid_arg = int(sys.argv[1]), int(sys.argv[2])
     uid = None if uid_arg < 0 else uid_arg
     sock = socket.socket(fileno=fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    wire.send(sock, {"op": "ready", "pid": os.getpid()})
+    procs.become_subreaper()
+    wire.send(sock, {"op": "ready", "pid": os.getpid(), "landlock": _landlock_works()})
     while True:
         msg, fds = wire.recv(sock, max_fds=3)
         if msg is None:

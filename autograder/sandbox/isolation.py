@@ -11,6 +11,7 @@ from enum import Enum
 from pathlib import Path
 
 import autograder
+from autograder.sandbox import landlock
 
 
 class Level(str, Enum):
@@ -21,15 +22,28 @@ class Level(str, Enum):
     PROCESS = "process"  # only a separate process with rlimits and its own session
 
     def describe(self) -> str:
-        return {
+        base = {
             Level.BWRAP: "bubblewrap sandbox (read-only filesystem without solutions or outputs, no network, "
             "private pid namespace) + unprivileged uid + rlimits",
-            Level.UID: "unprivileged uid + rlimits (bubblewrap unavailable: the filesystem and network are not hidden)",
-            Level.PROCESS: "separate process + rlimits only (not root, no bubblewrap): weakest level",
+            Level.UID: "unprivileged uid + rlimits (bubblewrap unavailable: the network and other processes are not hidden)",
+            Level.PROCESS: "separate process + rlimits, same uid as the grader (not root, no bubblewrap): weakest level",
         }[self]
+        version = landlock_abi()
+        if not version:
+            return base + "; Landlock unavailable"
+        extra = ", no TCP" if version >= 4 else ""
+        extra += ", no signals or ptrace outside the submission" if version >= 6 else ", no ptrace outside the submission"
+        return base + f"; Landlock ABI {version} (reads only system and Python dirs, writes only its private dir{extra})"
 
 
 UID_BASE = 61000  # slot k's children run as UID_BASE + k: distinct per concurrent worker
+SANDBOX_PARTS = ("__init__.py", "sandbox", "probes")  # all of the grader the child may see: no checks, rubric, solutions
+
+
+@functools.cache
+def landlock_abi() -> int:
+    """The Landlock ABI the children will apply (0: none)."""
+    return landlock.abi()
 
 
 @functools.cache
@@ -61,15 +75,23 @@ def _namespace_args() -> list[str]:
     return ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session"]
 
 
-def _readable_roots() -> list[Path]:
-    """What a worker must see: the system, the interpreter, its site-packages, the autograder package."""
-    roots = {Path(p) for p in ("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc") if Path(p).exists()}
+@functools.cache
+def readable_roots() -> list[str]:
+    """What a child may read: the system, the interpreter, its site-packages, the sandbox part of the grader."""
+    roots = {Path(p) for p in ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc") if Path(p).exists()}
     for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, sysconfig.get_paths()["purelib"],
               sysconfig.get_paths()["platlib"], str(Path(sys.executable).resolve().parent.parent)):
         roots.add(Path(p).resolve())
-    roots.add(Path(autograder.__file__).resolve().parent)
+    package = Path(autograder.__file__).resolve().parent
+    roots.update(package / part for part in SANDBOX_PARTS)
     # keep only the outermost paths
-    return sorted(r for r in roots if not any(o != r and o in r.parents for o in roots))
+    return [str(r) for r in sorted(r for r in roots if not any(o != r and o in r.parents for o in roots))]
+
+
+def _ancestors(roots: list[str]) -> list[str]:
+    """Directories bwrap would otherwise create as 0700 (unreadable once the child drops its uid)."""
+    found = {str(a) for r in roots for a in Path(r).parents if str(a) != "/"}
+    return sorted(found - set(roots), key=lambda p: (p.count("/"), p))
 
 
 def worker_command(level: Level, args: list[str]) -> list[str]:
@@ -77,9 +99,15 @@ def worker_command(level: Level, args: list[str]) -> list[str]:
     python = [sys.executable, *args]
     if level is not Level.BWRAP:
         return python
+    roots = readable_roots()
     cmd = [shutil.which("bwrap") or "bwrap", *_namespace_args()]
-    for root in _readable_roots():
-        cmd += ["--ro-bind", str(root), str(root)]
+    for parent in _ancestors(roots):
+        cmd += ["--perms", "0755", "--dir", parent]
+    for root in roots:
+        cmd += ["--ro-bind", root, root]
+    rubrics = Path(autograder.__file__).resolve().parent / "_assignments"
+    if rubrics.is_dir() and not (Path(autograder.__file__).parent / "_assignments").is_symlink():
+        cmd += ["--tmpfs", str(rubrics)]  # an installed package carries the rubrics: hide their expected answers
     cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(1 << 30), "--tmpfs", "/tmp",
             "--chdir", "/tmp", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
             "--cap-add", "CAP_KILL", "--cap-add", "CAP_CHOWN", "--cap-add", "CAP_DAC_OVERRIDE", "--cap-add", "CAP_FOWNER"]

@@ -6,6 +6,8 @@ import os
 import resource
 import signal
 
+from autograder.sandbox import landlock
+
 _PR_SET_PDEATHSIG = 1
 _PR_SET_NO_NEW_PRIVS = 38
 _SAFE_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -18,6 +20,11 @@ def _prctl(option: int, arg: int) -> None:
         pass
 
 
+def no_new_privs() -> None:
+    """Neither this process nor its descendants can gain privileges (setuid binaries, file capabilities)."""
+    _prctl(_PR_SET_NO_NEW_PRIVS, 1)
+
+
 def _vm_size() -> int:
     with open("/proc/self/status") as fh:
         for line in fh:
@@ -26,17 +33,19 @@ def _vm_size() -> int:
     return 0
 
 
-def enter(limits: dict) -> None:
+def enter(limits: dict) -> int:
     """Become a limited process: own session, clean environment, private directory, rlimits, uid.
 
     `limits` keys: memory_mb (on top of what the process already maps), cpu_seconds,
-    file_mb, tmpdir (private, already created for `uid`), uid (or None to keep ours).
+    file_mb, tmpdir (private, already created for `uid`), uid (or None to keep ours),
+    max_processes, read_paths (what Landlock leaves readable; absent: no Landlock).
+    Returns the Landlock ABI in force (0: none).
     """
+    parent = os.getppid()
     try:
         os.setsid()
     except OSError:
         pass
-    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     tmpdir = limits.get("tmpdir")
     os.environ.clear()
     os.environ.update(_SAFE_ENV)
@@ -57,4 +66,11 @@ def enter(limits: dict) -> None:
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
-    _prctl(_PR_SET_NO_NEW_PRIVS, 1)
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # after the uid drop, which clears it
+    if os.getppid() != parent:  # the fork server died before the line above
+        os._exit(1)
+    no_new_privs()
+    read = limits.get("read_paths")
+    if read is None:
+        return 0
+    return landlock.restrict([*read, "/proc"], [tmpdir] if tmpdir else [])

@@ -2,7 +2,9 @@
 
 A `Worker` owns one fork server (started under the strongest isolation available) and runs one
 submission at a time. `Worker.run` drives the child through the probes; a probe that hangs or
-kills the child costs only that probe, and the remaining probes run in a fresh child.
+kills the child costs only that probe, and the remaining probes run in a fresh child. A child that
+breaks the protocol (a forged or out-of-order message on its result channel) or starts a fork bomb
+ends the submission: nothing that child reported counts.
 """
 from __future__ import annotations
 
@@ -17,8 +19,12 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from autograder.model import ProbeError, ProbeRecord, RunRecord
-from autograder.sandbox import protocol, slots, wire
-from autograder.sandbox.isolation import UID_BASE, Level, available, worker_command
+from autograder.sandbox import protocol, slots, verify, wire
+from autograder.sandbox.exits import Exit
+from autograder.sandbox.isolation import UID_BASE, Level, available, readable_roots, worker_command
+
+_DRAIN_SECONDS = 1.0  # after the child is gone, how long its pipes may stay open (held by nothing we can kill)
+_KILL_GRACE_SECONDS = 30.0  # a worker that has not reported the end of a killed child by then is replaced
 
 
 @dataclass(frozen=True)
@@ -30,7 +36,7 @@ class Limits:
     memory_mb: int = 2048
     output_bytes: int = 32 * 1024
     file_mb: int = 64
-    max_processes: int = 64
+    max_processes: int = 64  # RLIMIT_NPROC of the child's uid; half of it at once is stopped as a fork bomb
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ class _Capture:
             self.head += data[:room]
             data = data[room:]
         if data:
-            self.tail += data
+            self.tail += data[-self.half:]
             del self.tail[: max(0, len(self.tail) - self.half)]
 
     def text(self) -> str:
@@ -68,27 +74,16 @@ class _Capture:
         return (bytes(self.head).decode(errors="replace") + middle + bytes(self.tail).decode(errors="replace"))
 
 
-def _status_text(exit_info: dict) -> str:
-    if exit_info.get("signal") is not None:
-        sig = exit_info["signal"]
-        try:
-            name = signal.Signals(sig).name
-        except ValueError:
-            name = str(sig)
-        if sig == signal.SIGXCPU:
-            return f"killed by {name} (CPU time limit)"
-        return f"killed by {name}"
-    return f"exited with status {exit_info.get('code')}"
-
-
 @dataclass
 class _Attempt:
-    """State of one child while it runs."""
+    """State of one child while it runs; its records count only if it kept to the protocol."""
 
+    job: Job
     pending: list[str]
-    records: dict[str, ProbeRecord]
+    records: dict[str, ProbeRecord] = field(default_factory=dict)
     current: str | None = None
     started: float = 0.0
+    hello: bool = False  # sent by the child before any submission code runs
     loaded: bool = False
     done: bool = False
     load_error: ProbeError | None = None
@@ -105,6 +100,7 @@ class Worker:
         self.level = level or available()
         self._slot: slots.Slot | None = None
         self.uid: int | None = None
+        self.landlock = 0
         self._proc: subprocess.Popen | None = None
         self._sock: socket.socket | None = None
 
@@ -125,6 +121,7 @@ class Worker:
         msg, _ = wire.recv(parent)
         if not msg or msg.get("op") != "ready":
             raise RuntimeError(f"the sandbox worker did not start (isolation {self.level.value})")
+        self.landlock = int(msg.get("landlock") or 0)
 
     def close(self) -> None:
         """Stop the fork server."""
@@ -166,118 +163,152 @@ class Worker:
         pending = [p["id"] for p in job.probes]
         notes: list[str] = []
         attempts = 0
-        load_error = None
-        while pending and load_error is None and attempts <= len(job.probes):
+        load_error = stop = None
+        while pending and load_error is None and stop is None and attempts <= len(job.probes):
             attempts += 1
             if time.monotonic() >= deadline:
                 break
             if not self._alive():
                 self.close()
                 self.start()
-            state = _Attempt(pending=list(pending), records=records)
-            exit_info = self._attempt(job, limits, state, deadline, out, err)
-            load_error = state.load_error
-            self._attribute_exit(state, exit_info, limits, notes)
-            if not state.loaded and state.load_error is None:
-                load_error = state.load_error = self._load_failure(state, exit_info, limits)
+            state = _Attempt(job=job, pending=list(pending))
+            ex = Exit.of(self._attempt(job, limits, state, deadline, out, err), limits)
+            stop = self._stopped(state, ex)
+            if stop is None:
+                self._attribute_exit(state, ex, limits)
+                if not state.loaded and state.load_error is None:
+                    state.load_error = self._load_failure(state, ex, limits)
+                load_error = state.load_error
+                records.update(state.records)  # a child's records count only if it kept to the protocol
+            elif not state.loaded and not records:
+                load_error = stop
             pending = [p for p in pending if p not in records]
-            if exit_info.get("left_behind"):
-                notes.append(f"{exit_info['left_behind']} processes outlived the child and could not be killed")
+            if ex.left_behind:
+                notes.append(f"{ex.left_behind} processes outlived the child and could not be killed")
         for probe in pending:
             if load_error is not None:  # every probe failed because the import failed
                 failure = load_error.model_copy(update={"kind": "load"})
             else:
-                failure = ProbeError(kind="timeout", message=f"not run: the submission used up its {limits.submission_seconds:g} s")
+                failure = stop or ProbeError(kind="timeout", message=f"not run: the submission used up its {limits.submission_seconds:g} s")
             records[probe] = ProbeRecord(probe=probe, error=failure)
-        return RunRecord(records=records, load_error=load_error, stdout=out.text(), stderr=err.text(),
-                         attempts=attempts, seconds=time.monotonic() - t0, isolation=self.level.value, notes=notes)
+        return RunRecord(records=records, load_error=load_error, stdout=out.text(), stderr=err.text(), attempts=attempts,
+                         seconds=time.monotonic() - t0, isolation=self.level.value, notes=notes)
 
-    def _load_failure(self, state: _Attempt, exit_info: dict, limits: Limits) -> ProbeError:
+    @staticmethod
+    def _stopped(state: _Attempt, ex: Exit) -> ProbeError | None:
+        """The error that ends the whole submission (sandbox failure, protocol broken, fork bomb), or None."""
+        if not state.hello and not state.violation and state.timed_out is None:
+            return ProbeError(kind="crashed", message=(
+                f"the grader could not start the process that runs your code (it {ex.text()} before your code ran): "
+                "a problem of the grader's sandbox, not of your submission — tell your instructor"))
+        when = (f"during {state.current}" if state.current else "while it was imported" if not state.loaded
+                else "by the time it had finished" if state.done else "between questions")
+        if ex.processes:
+            return ProbeError(kind="crashed", message=(
+                f"the submission started {ex.processes} processes at once {when} (a fork bomb?): it was stopped, "
+                "everything it started was killed, and nothing it reported counts"))
+        if state.violation:
+            return ProbeError(kind="crashed", message=(
+                f"the grader received a message it did not expect ({state.violation}): the submission wrote on "
+                "the grader's result channel (file descriptor 3) or replaced its probes, so nothing this process reported counts"))
+        return None
+
+    def _load_failure(self, state: _Attempt, ex: Exit, limits: Limits) -> ProbeError:
         if state.timed_out == "<import>":
             return ProbeError(kind="timeout", message=(
                 f"importing the submission took longer than {limits.question_seconds:g} s — move training or "
                 "experiments under `if __name__ == \"__main__\":`"))
-        if state.violation:
-            return ProbeError(kind="crashed", message=f"the submission broke the grader's protocol while it was imported ({state.violation})")
-        return ProbeError(kind="crashed", message=f"the child {_status_text(exit_info)} while the submission was imported")
+        return ProbeError(kind="crashed", message=f"the submission {ex.text()} while it was imported")
 
-    def _attribute_exit(self, state: _Attempt, exit_info: dict, limits: Limits, notes: list[str]) -> None:
+    def _attribute_exit(self, state: _Attempt, ex: Exit, limits: Limits) -> None:
         """A child that stopped inside a probe costs that probe, with a message saying how."""
         probe = state.current
         if probe is None or probe in state.records:
             return
         if state.timed_out == probe:
-            err = ProbeError(kind="timeout", message=f"{probe} did not finish within {limits.question_seconds:g} s")
-        elif state.violation:
-            err = ProbeError(kind="crashed", message=f"the submission broke the grader's protocol during {probe} ({state.violation})")
+            err = ProbeError(kind="timeout", message=f"{probe} did not finish within {limits.question_seconds:g} s (an endless loop?)")
+        elif ex.memory:
+            err = ProbeError(kind="memory", message=ex.memory_text(probe))
         else:
-            err = ProbeError(kind="crashed", message=f"the child {_status_text(exit_info)} during {probe}")
+            err = ProbeError(kind="crashed", message=f"the submission {ex.text()} during {probe}")
         state.records[probe] = ProbeRecord(probe=probe, error=err, seconds=time.monotonic() - state.started)
+
+    def _spec(self, job: Job, limits: Limits, state: _Attempt) -> dict:
+        return {"source": job.source, "line_labels": job.line_labels, "seed": job.seed,
+                "probes": [p for p in job.probes if p["id"] in state.pending],
+                "limits": {"memory_mb": limits.memory_mb, "cpu_seconds": int(limits.submission_seconds) + 5,
+                           "file_mb": limits.file_mb, "uid": self.uid, "max_processes": limits.max_processes,
+                           "read_paths": readable_roots() if self.landlock else None}}
 
     def _attempt(self, job: Job, limits: Limits, state: _Attempt, deadline: float, out: _Capture, err: _Capture) -> dict:
         assert self._sock is not None
-        spec = {"source": job.source, "line_labels": job.line_labels, "seed": job.seed,
-                "probes": [p for p in job.probes if p["id"] in state.pending],
-                "limits": {"memory_mb": limits.memory_mb, "cpu_seconds": int(limits.submission_seconds) + 5,
-                           "file_mb": limits.file_mb, "uid": self.uid, "max_processes": limits.max_processes}}
         pipes = [os.pipe() for _ in range(3)]
         try:
-            wire.send(self._sock, {"op": "run", "spec": spec}, [w for _, w in pipes])
+            wire.send(self._sock, {"op": "run", "spec": self._spec(job, limits, state)}, [w for _, w in pipes])
         finally:
             for _, w in pipes:
                 os.close(w)
         readers = {pipes[0][0]: None, pipes[1][0]: out, pipes[2][0]: err}
-        started, _ = wire.recv(self._sock)
-        if not started or started.get("op") != "started":
-            raise RuntimeError("the sandbox worker did not start a child")
-        exit_info: dict | None = None
-        state.started = time.monotonic()
-        killed = False
         try:
-            while readers or exit_info is None:
-                now = time.monotonic()
-                limit = deadline
-                if not state.loaded or state.current:
-                    limit = min(limit, state.started + limits.question_seconds)
-                if now >= limit and not killed and exit_info is None:
-                    state.timed_out = state.current or ("<import>" if not state.loaded else None)
-                    wire.send(self._sock, {"op": "kill"})
-                    killed = True
-                wait = max(0.0, limit - now) if not killed else 1.0
-                fds = list(readers) + ([self._sock] if exit_info is None else [])
-                ready, _, _ = select.select(fds, [], [], wait)
-                for fd in ready:
-                    if fd is self._sock:
-                        msg, _ = wire.recv(self._sock)
-                        if msg is None:
-                            raise RuntimeError("the sandbox worker died")
-                        if msg.get("op") == "exited":
-                            exit_info = msg
-                        continue
-                    data = os.read(fd, 1 << 16)
-                    if not data:
-                        del readers[fd]
-                        os.close(fd)
-                        continue
-                    sink = readers[fd]
-                    if sink is not None:
-                        sink.add(data)
-                    elif not self._feed(state, data) and not killed:
-                        wire.send(self._sock, {"op": "kill"})
-                        killed = True
-        except RuntimeError:
-            for fd in readers:
-                os.close(fd)
+            started, _ = wire.recv(self._sock)
+            if not started or started.get("op") != "started":
+                raise RuntimeError("the sandbox worker did not start a child")
+            return self._drive(limits, state, deadline, readers)
+        except (RuntimeError, OSError, EOFError, ValueError):
             self.close()
             return {"signal": signal.SIGKILL, "code": None, "worker_died": True}
+        finally:
+            for fd in readers:
+                os.close(fd)
+
+    def _drive(self, limits: Limits, state: _Attempt, deadline: float, readers: dict) -> dict:
+        """Read the child's streams and enforce the timeouts until it has exited and its pipes are drained."""
+        exit_info: dict | None = None
+        drain_until = killed_at = None
+        state.started = time.monotonic()
+        while readers and (drain_until is None or time.monotonic() < drain_until) or exit_info is None:
+            now = time.monotonic()
+            limit = deadline
+            if not state.loaded or state.current:
+                limit = min(limit, state.started + limits.question_seconds)
+            if now >= limit and killed_at is None and exit_info is None:
+                state.timed_out = state.current or ("<import>" if not state.loaded else None)
+                killed_at = self._kill()
+            if killed_at is not None and exit_info is None and now - killed_at > _KILL_GRACE_SECONDS:
+                raise RuntimeError("the sandbox worker did not report the end of a killed child")
+            killed = killed_at is not None
+            wait = 0.2 if killed or exit_info is not None else max(0.0, limit - now)
+            fds = list(readers) + ([self._sock] if exit_info is None else [])
+            ready, _, _ = select.select(fds, [], [], wait)
+            for fd in ready:
+                if fd is self._sock:
+                    msg, _ = wire.recv(self._sock)
+                    if msg is None:
+                        raise RuntimeError("the sandbox worker died")
+                    if msg.get("op") == "exited":
+                        exit_info, drain_until = msg, time.monotonic() + _DRAIN_SECONDS
+                    continue
+                data = os.read(fd, 1 << 16)
+                if not data:
+                    del readers[fd]
+                    os.close(fd)
+                    continue
+                sink = readers[fd]
+                if sink is not None:
+                    sink.add(data)
+                elif state.violation is None and not self._feed(state, data) and not killed and exit_info is None:
+                    killed_at = self._kill()
         return exit_info
+
+    def _kill(self) -> float:
+        """Ask the fork server to kill the child; the time it was asked."""
+        assert self._sock is not None
+        wire.send(self._sock, {"op": "kill"})
+        return time.monotonic()
 
     def _feed(self, state: _Attempt, data: bytes) -> bool:
         """Take result bytes; False when the child broke the protocol."""
         state.buffer += data
-        if len(state.buffer) > protocol.MAX_LINE:
-            state.violation = "a message larger than the limit"
-            return False
         while b"\n" in state.buffer:
             line, _, rest = bytes(state.buffer).partition(b"\n")
             state.buffer = bytearray(rest)
@@ -288,22 +319,32 @@ class Worker:
                 return False
             if not self._apply(state, msg):
                 return False
+        if len(state.buffer) > protocol.MAX_LINE:
+            state.violation = "a message larger than the limit"
+            return False
         return True
 
     def _apply(self, state: _Attempt, msg: protocol.Message) -> bool:
+        """Advance the attempt's state machine; False (with `state.violation`) when `msg` is out of place."""
         now = time.monotonic()
-        if isinstance(msg, protocol.Hello):
-            return True
-        if isinstance(msg, protocol.Loaded):
-            state.loaded = True
-            return True
-        if isinstance(msg, protocol.LoadError):
-            state.load_error = msg.error
+        if isinstance(msg, (protocol.Hello, protocol.Loaded, protocol.LoadError)):
+            if state.loaded or state.load_error is not None or (state.hello and isinstance(msg, protocol.Hello)):
+                state.violation = f"a second {msg.type!r} message"
+                return False
+            if isinstance(msg, protocol.Hello):
+                state.hello = True
+            elif isinstance(msg, protocol.Loaded):
+                state.loaded = True
+            elif isinstance(msg, protocol.LoadError):
+                state.load_error = msg.error
             return True
         if isinstance(msg, protocol.Done):
+            if not state.loaded or state.current is not None or state.done:
+                state.violation = "'done' out of place"
+                return False
             state.done = True
             return True
-        if not state.loaded or msg.probe not in state.pending or msg.probe in state.records:
+        if not state.loaded or state.done or msg.probe not in state.pending or msg.probe in state.records:
             state.violation = f"an unexpected message about {msg.probe!r}"
             return False
         if isinstance(msg, protocol.ProbeStart):
@@ -316,9 +357,13 @@ class Worker:
             state.violation = f"a result for {msg.probe!r} while {state.current!r} was running"
             return False
         if isinstance(msg, protocol.ObservationMessage):
-            state.records[msg.probe] = ProbeRecord(probe=msg.probe, observation=msg.observation, seconds=now - state.started)
+            spec = next(p for p in state.job.probes if p["id"] == msg.probe)
+            problem = verify.observation(spec, state.job.seed, msg.observation)
+            record = ProbeRecord(probe=msg.probe, seconds=now - state.started, **(
+                {"observation": msg.observation} if problem is None else {"error": ProbeError(kind="bad_value", message=problem)}))
         else:
-            state.records[msg.probe] = ProbeRecord(probe=msg.probe, error=msg.error, seconds=now - state.started)
+            record = ProbeRecord(probe=msg.probe, error=msg.error, seconds=now - state.started)
+        state.records[msg.probe] = record
         state.current = None
         state.started = now
         return True

@@ -1,0 +1,120 @@
+"""The weaker isolation levels (`--isolation uid`, `--isolation process`) on the part of the corpus they withstand.
+
+`uid`: no namespaces, the child runs as the slot's unprivileged uid. `process`: the child keeps the
+grader's uid (here root); what protects the machine then is Landlock, so files whose verdict needs
+it run only where the kernel offers Landlock with signal scoping (ABI >= 6). Attacks that would
+hurt the machine at a level that cannot stop them (kill(-1) or a fork bomb as root) are never run.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from autograder.sandbox import procs
+from autograder.sandbox.isolation import Level, available, landlock_abi
+from autograder.sandbox.runner import Job, Limits, Worker
+from conftest import SOLUTION
+from test_sandbox_hostile import batch_folder, expected, grade, honest_problems, leftovers, planted, problems, stems
+
+HONEST_AFTER = {"os_exit_in_forward", "patch_torch_rng", "spawn_survivors", "memory_then_abort"}
+pytestmark = pytest.mark.skipif(os.getuid() != 0, reason="the uid level needs root")
+
+
+def _grade_level(tmp, level: str) -> dict:
+    names = stems(level)
+    folder = batch_folder(tmp, names, honest_after=False)
+    for stem in HONEST_AFTER & set(names):
+        shutil.copy(SOLUTION, folder / f"{stem}__honest.py")
+    out = tmp / "grades"
+    batch = grade(folder, out, level=level)
+    return {"batch": batch, "out": out, "graded": {g.stem: g for g in batch.graded}, "leftovers": leftovers()}
+
+
+@pytest.fixture(scope="module")
+def uid_batch(tmp_path_factory):
+    return _grade_level(tmp_path_factory.mktemp("uid"), "uid")
+
+
+@pytest.fixture(scope="module")
+def process_batch(tmp_path_factory):
+    return _grade_level(tmp_path_factory.mktemp("process"), "process")
+
+
+@pytest.mark.parametrize("stem", stems("uid"))
+def test_uid_level_verdicts(uid_batch, stem):
+    assert problems(uid_batch["graded"][stem], uid_batch["out"], expected(stem)) == []
+
+
+@pytest.mark.parametrize("stem", stems("process"))
+def test_process_level_verdicts(process_batch, stem):
+    assert problems(process_batch["graded"][stem], process_batch["out"], expected(stem)) == []
+
+
+@pytest.mark.parametrize("level", ["uid", "process"])
+def test_weaker_levels_keep_honest_scores_and_leave_nothing_behind(request, level):
+    result = request.getfixturevalue(f"{level}_batch")
+    assert honest_problems(result["batch"]) == {}
+    assert result["leftovers"] == []
+    assert planted() == []
+    assert {g.results.provenance().isolation for g in result["batch"].graded} == {level}
+
+
+def test_levels_are_ordered_and_a_stronger_one_cannot_be_forced():
+    best = available()
+    assert available("process") is Level.PROCESS
+    if best is not Level.BWRAP:
+        with pytest.raises(RuntimeError, match="not available here"):
+            available("bwrap")
+
+
+def test_every_level_says_what_it_protects():
+    for level in Level:
+        text = level.describe()
+        assert "rlimits" in text
+        assert ("Landlock ABI" in text) == (landlock_abi() > 0)
+
+
+def test_a_child_dies_with_its_fork_server(tmp_path):
+    """SIGKILL of the worker (no pid namespace at the uid level) takes the sleeping child with it."""
+    worker = Worker(level=Level.UID)
+    worker.start()
+    job = Job(source="import time\ntime.sleep(60)\n", line_labels=["line 1", "line 2"], seed=0,
+              probes=[{"id": "answers", "kind": "answers", "options": {"names": []}}])
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            future = pool.submit(worker.run, job, Limits(submission_seconds=2, question_seconds=30))
+            deadline = time.monotonic() + 30
+            while not procs.of_uid(worker.uid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            child = procs.of_uid(worker.uid)
+            assert child, "the child started"
+            os.kill(worker._proc.pid, signal.SIGKILL)  # noqa: SLF001 - the test kills the worker itself
+            time.sleep(0.5)
+            assert not any(pid in procs.of_uid(worker.uid) for pid in child)
+            record = future.result(timeout=60)
+        assert "took the grader's sandbox worker down" in record.load_error.message
+    finally:
+        worker.release()
+
+
+def test_a_child_that_cannot_be_confined_never_runs_the_submission(tmp_path):
+    """If the uid drop fails, the child exits before any submission code, and the message blames the grader."""
+    marker = tmp_path / "ran_unconfined"
+    worker = Worker(level=Level.UID)
+    worker.start()
+    worker.uid = -7  # an impossible uid: limits.enter fails
+    job = Job(source=f"open({str(marker)!r}, 'w').write('x')\n", line_labels=["line 1"], seed=0,
+              probes=[{"id": "answers", "kind": "answers", "options": {"names": []}}])
+    try:
+        record = worker.run(job, Limits(submission_seconds=10, question_seconds=5))
+    finally:
+        worker.release()
+    assert record.load_error is not None
+    assert record.load_error.message.startswith("the grader could not start the process that runs your code (it exited with status 70")
+    assert "the child could not be confined" in record.stderr
+    assert not marker.exists()

@@ -1,0 +1,91 @@
+"""The parent refuses observations that were not made on the grader's own inputs (sandbox/verify.py)."""
+from __future__ import annotations
+
+import types
+
+import numpy as np
+import pytest
+from pydantic import TypeAdapter
+
+from autograder import assignment as assignments
+from autograder.model import Observation
+from autograder.probes import answers, autoencoder, function
+from autograder.sandbox import verify
+from autograder.tensors import TensorData
+from conftest import SOLUTION
+
+OBSERVATION = TypeAdapter(Observation)
+
+
+@pytest.fixture(scope="module")
+def a():
+    return assignments.load("sheet03")
+
+
+@pytest.fixture(scope="module")
+def genuine(a):
+    """Every probe of the assignment run in this process on the reference solution, as the child would."""
+    ns = types.ModuleType("submission").__dict__
+    exec(compile(SOLUTION.read_text(), "<submission>", "exec"), ns)  # noqa: S102 - our own reference solution
+    run = {"autoencoder": autoencoder.probe, "function": function.probe, "answers": answers.probe}
+    found = {}
+    for p in a.probes:
+        raw = run[p.kind](ns, p.target, a.seed, p.options, [], "<submission>")
+        found[p.id] = (p.model_dump(), OBSERVATION.validate_python(raw))
+    return found
+
+
+def _tensor(values: np.ndarray) -> TensorData:
+    return TensorData.of(np.ascontiguousarray(values, dtype=np.float32))
+
+
+def test_genuine_observations_are_accepted(a, genuine):
+    for probe, (spec, obs) in genuine.items():
+        assert verify.observation(spec, a.seed, obs) is None, probe
+
+
+def test_a_batch_changed_in_place_is_refused_with_a_hint(a, genuine):
+    spec, obs = genuine["q1a"]
+    x = obs.x.array().copy()
+    x[0, 0] += 1.0
+    problem = verify.observation(spec, a.seed, obs.model_copy(update={"x": _tensor(x)}))
+    assert problem.startswith("the batch x was not the grader's after Model1.forward — was x changed in place")
+
+
+def test_other_weights_are_refused(a, genuine):
+    spec, obs = genuine["q1b"]
+    params = dict(obs.params)
+    params["g.0.weight"] = _tensor(params["g.0.weight"].array() * 0)
+    problem = verify.observation(spec, a.seed, obs.model_copy(update={"params": params}))
+    assert "Model2 changed the weights of g or f (g.0.weight differ from the grader's)" in problem
+
+
+def test_a_forged_call_of_g_is_refused(a, genuine):
+    spec, obs = genuine["q1c"]
+    last = obs.g_calls[-1]
+    forged = last.model_copy(update={"output": _tensor(last.output.array() + 0.5)})
+    problem = verify.observation(spec, a.seed, obs.model_copy(update={"g_calls": [*obs.g_calls[:-1], forged]}))
+    assert problem.startswith("g's recorded output is not what the grader's g computes on its recorded input")
+
+
+def test_forged_function_arguments_and_call_sets_are_refused(a, genuine):
+    spec, obs = genuine["q3a"]
+    first = obs.calls["random"][0]
+    ones = _tensor(np.ones(64))
+    moved = {**obs.calls, "random": [first.model_copy(update={"args": [ones, ones]}), *obs.calls["random"][1:]]}
+    assert "other arguments than the grader's ('random' calls)" in verify.observation(spec, a.seed, obs.model_copy(update={"calls": moved}))
+    fewer = {**obs.calls, "edge": []}
+    assert "other call sets than the grader's" in verify.observation(spec, a.seed, obs.model_copy(update={"calls": fewer}))
+
+
+def test_an_observation_of_the_wrong_kind_is_refused(a, genuine):
+    spec, _ = genuine["q1a"]
+    _, answers_obs = genuine["answers"]
+    assert verify.observation(spec, a.seed, answers_obs).startswith("an observation of kind 'answers' was reported for probe 'q1a' (autoencoder)")
+
+
+def test_a_submission_that_changes_the_default_dtype_is_graded_normally(tmp_path, grade):
+    path = tmp_path / "float64_default.py"
+    path.write_text(SOLUTION.read_text() + "\ntorch.set_default_dtype(torch.float64)\n")
+    res = grade(path)
+    assert res.score == 42, [t.output for t in res.tests if t.score < t.max_score][:2]
