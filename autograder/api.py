@@ -111,7 +111,9 @@ def _summary(run: RunRecord) -> str:
         where = f" ({run.load_error.where})" if run.load_error.where else ""
         parts.append(f"The submission could not be imported{where}: {run.load_error.message}")
     if run.stdout.strip():
-        parts.append("Your code printed:\n" + run.stdout[-2000:])
+        shown = run.stdout if len(run.stdout) <= 4000 else (
+            run.stdout[:2000] + f"\n[... {len(run.stdout) - 4000} characters not shown here ...]\n" + run.stdout[-2000:])
+        parts.append("Your code printed:\n" + shown)
     return "\n\n".join(parts)
 
 
@@ -199,6 +201,8 @@ def grade_paths(paths: list[Path], options: GradeOptions, on_progress: Callable[
         files = files[k - 1::n]  # discover() sorts: every shard sees the same order
     out = options.out_dir
     out.mkdir(parents=True, exist_ok=True)
+    for stale in [*out.glob(".*.tmp"), *out.glob(f"{OBSERVATIONS}/.*.tmp")]:  # left by a killed run
+        stale.unlink(missing_ok=True)
     level = available(options.isolation)
     batch = BatchResult(problems=problems, isolation=level.value, out_dir=out)
     limits = options.limits or limits_for(a)

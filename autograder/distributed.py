@@ -94,8 +94,9 @@ def connect(address: str, level: Level) -> Iterator[Client]:
                            "tcp://10.0.0.5:8786, or a scheduler file")
     try:
         client = Client(**where, timeout=CONNECT_TIMEOUT)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise RuntimeError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:  # TypeError: tls:// without a TLS configuration
+        hint = " (tls:// needs the DASK_DISTRIBUTED__COMM__TLS__* settings: see docs/distributed.md)" if "tls" in address else ""
+        raise RuntimeError(f"cannot reach the Dask scheduler at {address}: {exc}{hint}") from exc
     with client:
         client.register_plugin(plugin)
         try:

@@ -12,11 +12,12 @@ import shutil
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
 from autograder.sandbox import procs
-from autograder.sandbox.isolation import Level, available, landlock_abi
+from autograder.sandbox.isolation import Level, available, landlock_abi, visible
 from autograder.sandbox.runner import Job, Limits, Worker
 from conftest import SOLUTION
 from test_sandbox_hostile import batch_folder, expected, grade, honest_problems, leftovers, planted, problems, stems
@@ -118,3 +119,19 @@ def test_a_child_that_cannot_be_confined_never_runs_the_submission(tmp_path):
     assert record.load_error.message.startswith("the grader could not start the process that runs your code (it exited with status 70")
     assert "the child could not be confined" in record.stderr
     assert not marker.exists()
+
+
+def test_an_installed_grader_is_hidden_except_its_sandbox_parts(tmp_path):
+    """A wheel in site-packages: the child sees the other packages and only autograder/{__init__.py,sandbox,probes}."""
+    site = tmp_path / "venv" / "lib" / "python3" / "site-packages"
+    package = site / "autograder"
+    for part in ("sandbox", "probes", "checks", "_assignments/sheet03"):
+        (package / part).mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "rubric.py").write_text("")
+    (site / "torch").mkdir()
+    (site / "numpy.pth").write_text("")
+    (tmp_path / "venv" / "bin").mkdir()
+    shown = visible({tmp_path / "venv", site, Path("/usr")}, package)
+    assert shown == sorted([Path("/usr"), tmp_path / "venv" / "bin", package / "__init__.py", package / "probes",
+                            package / "sandbox", site / "numpy.pth", site / "torch"])

@@ -1,7 +1,6 @@
 """The otter adapter without otter run: verdicts, the rebuilt otter results, the plugin's first step."""
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 
@@ -13,7 +12,8 @@ from autograder import assignment as assignments
 from autograder.authoring.testfiles import question_files
 from autograder.otter.plugin import NativeGrader, make_private
 from autograder.otter.results import otter_test_files, summary
-from autograder.otter.verdicts import VERDICTS, Verdicts, require_passed
+from autograder.model import Outcome
+from autograder.otter.verdicts import FAILED, PASSED, VERDICTS, Verdicts, require_passed
 from autograder.report.results import GradescopeResults
 from conftest import CORPUS, SOLUTION, failing
 
@@ -100,12 +100,13 @@ def test_make_private_leaves_only_root_access(tmp_path: Path):
 
 
 def test_before_grading_deletes_otter_logs_turns_off_log_grading_and_reads_tests(tmp_path: Path, monkeypatch):
+    (tmp_path / "source" / "tests").mkdir(parents=True)
+    (tmp_path / "source" / "tests" / "q1a.py").write_text("OK_FORMAT = False\nname = 'q1a'\n")
     sub = tmp_path / "submission"
     (sub / "tests").mkdir(parents=True)
-    (sub / "tests" / "q1a.py").write_text("OK_FORMAT = False\nname = 'q1a'\n")
-    (sub / "nested").mkdir()
-    for log in (sub / ".OTTER_LOG", sub / "nested" / ".OTTER_LOG"):
-        log.write_bytes(b"\x80\x04not a pickle")
+    (sub / "tests" / "q1a.py").write_text("print('a copy otter made: not what the plugin reads')\n")
+    (sub / "nested" / ".OTTER_LOG").mkdir(parents=True)  # a folder of that name goes too
+    (sub / ".OTTER_LOG").write_bytes(b"\x80\x04not a pickle")
     nb = sub / "sheet03.ipynb"
     nb.write_text("{}")
     monkeypatch.chdir(sub)
@@ -114,10 +115,15 @@ def test_before_grading_deletes_otter_logs_turns_off_log_grading_and_reads_tests
     plugin.before_grading(config)
     assert not list(sub.rglob(".OTTER_LOG"))
     assert config.grade_from_log is False
-    assert list(plugin._tests) == [os.path.join("tests", "q1a.py")]
+    assert plugin._tests == {"tests/q1a.py": "OK_FORMAT = False\nname = 'q1a'\n"}
 
 
 def test_before_grading_without_test_files_is_a_grader_error(tmp_path: Path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+    (tmp_path / "submission").mkdir()
+    monkeypatch.chdir(tmp_path / "submission")
     with pytest.raises(OtterRuntimeError, match="no test files"):
         NativeGrader(str(tmp_path / "x.ipynb"), {}, {}).before_grading(AutograderConfig({}))
+
+
+def test_verdicts_spell_outcomes_as_the_model_does():
+    assert (PASSED, FAILED) == (Outcome.PASSED.value, Outcome.FAILED.value)

@@ -59,6 +59,8 @@ def function_matches(record: ProbeRecord, *, calls: str, reference: str, rtol: f
     obs = record.observation
     if not isinstance(obs, FunctionObservation) or calls not in obs.calls:
         return CheckResult.fail(f"{target}: no observation of the {calls!r} calls", outcome=Outcome.GRADER_ERROR)
+    if not obs.calls[calls]:
+        return CheckResult.fail(f"{target}: the {calls!r} calls were not observed", outcome=Outcome.GRADER_ERROR)
     ref = REFERENCES[reference]
     problems = [p for c in obs.calls[calls] if (p := _one(c, target, ref, rtol, atol))]
     if problems:

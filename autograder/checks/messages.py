@@ -16,8 +16,8 @@ def error_text(subject: str, err: ProbeError) -> str:
     if err.kind == "memory":
         return f"{subject}: your code ran out of memory{where} ({err.message})"
     if err.kind == "load":
-        what = f"{err.exc_type}{where}" if err.exc_type else (where.strip() or "it")
-        return f"{subject}: not graded — the submission could not be imported ({what}): {err.message}"
+        what = f"{err.exc_type}{where}" if err.exc_type else where.strip()
+        return f"{subject}: not graded — the submission could not be imported{f' ({what})' if what else ''}: {err.message}"
     return f"{subject}: {err.message}{where}"
 
 

@@ -32,7 +32,7 @@ from otter.test_files import GradingResults
 
 from autograder.otter import native
 from autograder.otter.results import otter_test_files, summary
-from autograder.otter.verdicts import VERDICTS, Verdicts
+from autograder.otter.verdicts import Verdicts
 
 OTTER_LOG = ".OTTER_LOG"
 TESTS_DIR = "tests"
@@ -71,12 +71,13 @@ class NativeGrader(AbstractOtterPlugin):
             for log in list(folder.rglob(OTTER_LOG)):
                 shutil.rmtree(log) if log.is_dir() and not log.is_symlink() else log.unlink()
         config.grade_from_log = False
-        tests = sorted(Path(TESTS_DIR).glob("*.py"))
+        source = Path.cwd().parent / "source"  # otter's layout: <dir>/source (the zip), <dir>/submission (here)
+        tests = sorted((source / TESTS_DIR).glob("*.py"))
         if not tests:
-            raise OtterRuntimeError(f"the autograder has no test files in {Path(TESTS_DIR).resolve()}")
-        self._tests = {str(p): p.read_text(encoding="utf-8") for p in tests}
+            raise OtterRuntimeError(f"the autograder has no test files in {source / TESTS_DIR}")
+        self._tests = {f"{TESTS_DIR}/{p.name}": p.read_text(encoding="utf-8") for p in tests}
         if hasattr(os, "geteuid") and os.geteuid() == 0:
-            make_private(Path.cwd().parent / "source", Path(TESTS_DIR).resolve())
+            make_private(source, Path(TESTS_DIR).resolve())
 
     def before_execution(self, submission: Any) -> nbformat.NotebookNode:
         """Grade natively, then give otter a notebook without student code: the verdicts only."""

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from autograder.model import Outcome
-
 VERDICTS = "__autograder_verdicts__"  # the name under which the plugin passes verdicts in `env`
+PASSED, FAILED = "passed", "failed"  # `autograder.model.Outcome` values; not imported: this module stays light
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ class Verdict:
 
     @property
     def passed(self) -> bool:
-        return self.outcome == Outcome.PASSED.value
+        return self.outcome == PASSED
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ class Verdicts:
             extra = t.get("extra_data") or {}
             if "key" in extra:
                 out.append(Verdict(key=extra["key"], score=float(t.get("score", 0.0)), max_score=float(t.get("max_score", 0.0)),
-                                   outcome=extra.get("outcome", Outcome.FAILED.value), message=t.get("output", "")))
+                                   outcome=extra.get("outcome", FAILED), message=t.get("output", "")))
         return cls.of(out, source)
 
     def require(self, key: str) -> None:

@@ -68,6 +68,7 @@ def probe(ns: dict, target: str, seed: int, options: dict, labels: list[str], fi
         raise ProbeFailure("missing", f"`{target}` is not defined")
     g, f = nets.build(seed)
     x = nets.inputs(seed)
+    x_data = encode.tensor(x)  # recorded before the model may change its argument in place
     g_calls: list = []
     f_calls: list = []
     g_seen, f_seen = [0, None], [0, None]
@@ -76,11 +77,11 @@ def probe(ns: dict, target: str, seed: int, options: dict, labels: list[str], fi
     torch.manual_seed(seed + 2)  # the student's own draws are reproducible too
     with torch.enable_grad():
         model = cls(g, f)
-        out = model(x)
+        out = model(x.clone())  # the loss below uses the grader's own, untouched x
     named = nets.named_parameters(g, f)
     obs: dict = {
         "kind": "autoencoder",
-        "x": encode.tensor(x),
+        "x": x_data,
         "output_type": type(out).__name__,
         "g_calls": g_calls,
         "f_calls": f_calls,

@@ -16,7 +16,8 @@ _LATENT_SCALE = 1.0
 
 def mlp(d_in: int, d_out: int, hidden: int = HIDDEN) -> nn.Sequential:
     """Linear -> Tanh -> Linear, a linear output layer as in the sheet."""
-    return nn.Sequential(nn.Linear(d_in, hidden), nn.Tanh(), nn.Linear(hidden, d_out))
+    return nn.Sequential(nn.Linear(d_in, hidden, dtype=torch.float32), nn.Tanh(),
+                         nn.Linear(hidden, d_out, dtype=torch.float32))
 
 
 def build(seed: int) -> tuple[nn.Sequential, nn.Sequential]:
@@ -27,15 +28,15 @@ def build(seed: int) -> tuple[nn.Sequential, nn.Sequential]:
         for net, out_scale in ((g, _LATENT_SCALE), (f, 1.0)):
             for i, layer in enumerate(m for m in net if isinstance(m, nn.Linear)):
                 std = (1.0 / layer.in_features) ** 0.5 * (3.0 if i == 0 else 2.0 * out_scale)
-                layer.weight.copy_(torch.randn(layer.weight.shape, generator=gen) * std)
-                layer.bias.copy_(torch.randn(layer.bias.shape, generator=gen) * 0.3 * out_scale)
+                layer.weight.copy_(torch.randn(layer.weight.shape, generator=gen, dtype=torch.float32) * std)
+                layer.bias.copy_(torch.randn(layer.bias.shape, generator=gen, dtype=torch.float32) * 0.3 * out_scale)
     return g, f
 
 
 def inputs(seed: int, n: int = N) -> torch.Tensor:
     """The batch x of shape (n, D): distinct rows."""
     gen = torch.Generator().manual_seed(seed + 1)
-    return torch.randn((n, D), generator=gen) * 1.5
+    return torch.randn((n, D), generator=gen, dtype=torch.float32) * 1.5
 
 
 def load_params(g: nn.Module, f: nn.Module, params: dict[str, torch.Tensor]) -> None:

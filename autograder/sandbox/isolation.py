@@ -82,10 +82,33 @@ def readable_roots() -> list[str]:
     for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, sysconfig.get_paths()["purelib"],
               sysconfig.get_paths()["platlib"], str(Path(sys.executable).resolve().parent.parent)):
         roots.add(Path(p).resolve())
-    package = Path(autograder.__file__).resolve().parent
-    roots.update(package / part for part in SANDBOX_PARTS)
-    # keep only the outermost paths
-    return [str(r) for r in sorted(r for r in roots if not any(o != r and o in r.parents for o in roots))]
+    return [str(r) for r in visible(roots, Path(autograder.__file__).resolve().parent)]
+
+
+def visible(roots: set[Path], package: Path) -> list[Path]:
+    """`roots` without the grader's package (its checks, rubric and rubrics), plus only its SANDBOX_PARTS.
+
+    A root that holds the package (an installed wheel in site-packages) is replaced by its entries,
+    down the path to the package: Landlock and bind mounts can only allow whole subtrees.
+    """
+    outer = sorted(r for r in roots if not any(o != r and o in r.parents for o in roots))
+    shown: list[Path] = []
+    for root in outer:
+        shown += _without(root, package) if package == root or root in package.parents else [root]
+    return sorted(shown + [package / part for part in SANDBOX_PARTS if (package / part).exists()])
+
+
+def _without(root: Path, hidden: Path) -> list[Path]:
+    """The entries under `root` that do not contain `hidden`, descending along the way to it."""
+    if root == hidden:
+        return []
+    found: list[Path] = []
+    for entry in sorted(root.iterdir()):
+        if entry == hidden or entry in hidden.parents:
+            found += _without(entry, hidden)
+        else:
+            found.append(entry)
+    return found
 
 
 def _ancestors(roots: list[str]) -> list[str]:
@@ -105,9 +128,6 @@ def worker_command(level: Level, args: list[str]) -> list[str]:
         cmd += ["--perms", "0755", "--dir", parent]
     for root in roots:
         cmd += ["--ro-bind", root, root]
-    rubrics = Path(autograder.__file__).resolve().parent / "_assignments"
-    if rubrics.is_dir() and not (Path(autograder.__file__).parent / "_assignments").is_symlink():
-        cmd += ["--tmpfs", str(rubrics)]  # an installed package carries the rubrics: hide their expected answers
     cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(1 << 30), "--tmpfs", "/tmp",
             "--chdir", "/tmp", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
             "--cap-add", "CAP_KILL", "--cap-add", "CAP_CHOWN", "--cap-add", "CAP_DAC_OVERRIDE", "--cap-add", "CAP_FOWNER"]
