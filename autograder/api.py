@@ -402,3 +402,11 @@ def _rerun(a: Assignment, out: Path, stale: list[tuple[str, Path]], previous: di
             res = save(out, stem, stored, res)
             done.append((Rescored(stem, "rerun", prev, res.score), row(stem, str(path), res, a)))
     return done
+
+
+def assign(name: str, out: Path) -> list[Path]:
+    """Build what is handed out and what grades it, from the assignment's single source."""
+    from autograder.authoring import build_assignment
+
+    base = build_assignment(name, out)
+    return sorted(q for q in base.rglob("*") if q.is_file())

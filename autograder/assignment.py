@@ -135,4 +135,9 @@ def load_file(path: Path) -> Assignment:
 
 def load(name: str = "sheet03") -> Assignment:
     """The named assignment from the assignments folder."""
-    return load_file(assignments_root() / name / "assignment.toml")
+    root = assignments_root()
+    path = root / name / "assignment.toml"
+    if not path.is_file():
+        known = sorted(p.parent.name for p in root.glob("*/assignment.toml"))
+        raise FileNotFoundError(f"no assignment {name!r} in {root} (known: {', '.join(known) or 'none'})")
+    return load_file(path)

@@ -228,5 +228,21 @@ def merge(
     out_console.print(f"merged {count} results into {out / api.GRADEBOOK}")
 
 
+@app.command()
+def assign(
+    assignment: Annotated[str, typer.Argument(help="An assignment under assignments/.")] = "sheet03",
+    out: Annotated[Path, typer.Option("--out", help="Where the build goes.")] = Path("dist"),
+) -> None:
+    """Build DIR/<assignment>/student/ and DIR/<assignment>/autograder/<zip> from the assignment's single source."""
+    from autograder.authoring.source import SourceError
+
+    try:
+        files = api.assign(assignment, out)
+    except (SourceError, FileNotFoundError) as exc:
+        _fail(str(exc))
+    for p in files:
+        out_console.print(str(p))
+
+
 def main() -> None:
     app()

@@ -25,7 +25,7 @@ from autograder.sandbox.isolation import Level
 from autograder.sandbox.runner import Limits
 
 if TYPE_CHECKING:
-    from distributed import Client, Future
+    from distributed import Client, Future, WorkerPlugin
 
 INSTALL_HINT = "grading on a Dask cluster (--scheduler) needs Dask: pip install 'autograder[dask]'"
 WINDOW = 256  # submissions in flight at least (4 per worker thread if more): bounds what the scheduler holds
@@ -59,7 +59,8 @@ def local_workers(address: str) -> int | None:
 def _local_config() -> dict[str, object]:
     """Dask settings for the LocalCluster this client starts."""
     # saturation 1.0: a worker holds only the task it runs, so its death makes no bystander suspicious
-    config: dict[str, object] = {"distributed.scheduler.worker-saturation": 1.0}
+    # no work stealing: with queued tasks there is nothing to steal, only the scheduler's time to spend
+    config: dict[str, object] = {"distributed.scheduler.worker-saturation": 1.0, "distributed.scheduler.work-stealing": False}
     if sys.platform.startswith("linux"):
         # fork: a worker starts with this process's imports instead of importing torch again, which on a small
         # machine costs more than grading a class (a forked worker sets torch to one thread before its first op)
@@ -70,21 +71,38 @@ def _local_config() -> dict[str, object]:
 @contextmanager
 def connect(address: str, level: Level) -> Iterator[Client]:
     """A client of a new LocalCluster (`local`, `local:N`) or of the scheduler at `address` (or in a scheduler file)."""
-    import dask
-    from distributed import Client, LocalCluster
-
     from autograder.distributed_worker import SandboxPlugin
 
     plugin = SandboxPlugin(level.value)
     n = local_workers(address)
-    if n is not None:
-        with dask.config.set(_local_config()):
-            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1", scheduler_port=0,
-                                   dashboard_address=None, scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
-                                   plugins=(plugin,))  # given at start: each worker warms its sandbox while the cluster comes up
-        with cluster, Client(cluster) as client:
-            yield client
-        return
+    with _local_cluster(n, plugin) if n is not None else _remote(address, plugin) as client:
+        yield client
+
+
+@contextmanager
+def _local_cluster(n: int, plugin: WorkerPlugin) -> Iterator[Client]:
+    import dask
+    from distributed import Client, LocalCluster
+
+    config = _local_config()
+    if config.get("distributed.worker.multiprocessing-method") == "fork":
+        from autograder import checks
+
+        checks.preload()  # once here, not once in every forked worker
+    with dask.config.set(config):
+        # all on 127.0.0.1; no dashboard (the scheduler's small HTTP server takes a free loopback port); the
+        # plugin given at start, so that each worker warms its sandbox while the cluster comes up
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1", scheduler_port=0,
+                               dashboard_address=None, scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+                               plugins=(plugin,))
+    with cluster, Client(cluster) as client:
+        yield client
+
+
+@contextmanager
+def _remote(address: str, plugin: WorkerPlugin) -> Iterator[Client]:
+    from distributed import Client
+
     if "://" in address:
         where = {"address": address}
     elif Path(address).is_file():
@@ -98,7 +116,7 @@ def connect(address: str, level: Level) -> Iterator[Client]:
         hint = " (tls:// needs the DASK_DISTRIBUTED__COMM__TLS__* settings: see docs/distributed.md)" if "tls" in address else ""
         raise RuntimeError(f"cannot reach the Dask scheduler at {address}: {exc}{hint}") from exc
     with client:
-        client.register_plugin(plugin)
+        client.register_plugin(plugin)  # idempotent: workers that have it keep their warm sandboxes
         try:
             client.wait_for_workers(1, timeout=WORKER_WAIT)
         except TimeoutError as exc:
@@ -168,10 +186,8 @@ def _outcome(f: Future, a: Assignment, p: Path, data: bytes, level: Level) -> tu
 
 
 def crashed(a: Assignment, name: str, level: Level, *, tries: int, last_worker: str) -> tuple[StoredObservations, GradescopeResults]:
-    """The result of a submission whose worker died every time it ran it: every probe crashed, scored as usual.
-
-    Its sha256 is left out, so that the next `grade` tries it again instead of reusing this verdict.
-    """
+    """The result of a submission whose worker died every time it ran it: every probe crashed, scored as usual."""
+    # no sha256: the next `grade` tries it again (a worker's death may be the machine's fault) instead of reusing this
     message = (f"not graded: the grading worker died each of the {tries} times it ran this submission — code that "
                "exhausts the machine's memory can do this; if yours runs within the limits, ask your instructor to grade it again")
     err = ProbeError(kind="crashed", message=message)

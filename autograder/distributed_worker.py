@@ -44,26 +44,22 @@ class GraderIdentity:
 
 
 def _one_torch_thread() -> None:
-    """Score with one torch thread, as Dask gives its workers one OpenMP thread (OMP_NUM_THREADS=1).
-
-    A worker forked from a process whose torch already ran parallel ops hangs in its first parallel
-    op unless it does this first (OpenMP's thread pool does not survive fork).
-    """
+    """Score with one torch thread, as Dask gives its spawned workers (OMP_NUM_THREADS=1)."""
+    # A worker forked from a process whose torch already ran a parallel op hangs in its own first
+    # parallel op unless it does this before (OpenMP's thread pool does not survive fork).
     import torch
 
     torch.set_num_threads(1)
 
 
 class _Sandbox:
-    """A started fork server (it holds a machine-wide slot) and the one thread that starts, drives and stops it.
-
-    bwrap's --die-with-parent kills the fork server when the *thread* that started it ends, so every
-    call that may (re)start it runs on this sandbox's own thread, which lives exactly as long as it.
-    """
+    """A started fork server (it holds a machine-wide slot) and the one thread that starts, drives and stops it."""
 
     def __init__(self, level: Level):
         self.level = level
         self.worker = Worker(level=level)
+        # bwrap's --die-with-parent kills the fork server when the *thread* that started it ends (Dask's
+        # threads come and go), so every call that may (re)start it runs on a thread that lives as long as it
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autograder-sandbox")
         try:
             available(level.value)
@@ -104,7 +100,6 @@ class SandboxPlugin(WorkerPlugin):
             from autograder import api, checks  # noqa: F401 - the scoring side, imported while the sandbox starts
 
             checks.preload()
-            _one_torch_thread()  # before any op: tasks wait for this thread
             sandbox = _Sandbox(Level(self.level))
         except Exception:  # noqa: BLE001 - the first task tries again and reports why
             return
@@ -122,6 +117,7 @@ class SandboxPlugin(WorkerPlugin):
     def sandbox(self, level: Level) -> Iterator[_Sandbox]:
         """A warm sandbox at `level` for one submission; it goes back to the pool unless the run raised."""
         self._warming.join()
+        _one_torch_thread()  # before this process's first torch op
         with self._lock:
             found = next((s for s in self._idle if s.level == level), None)
             stale = [s for s in self._idle if s.level != level]

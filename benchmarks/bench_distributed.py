@@ -4,9 +4,10 @@
 
 Each run is a fresh `autograder grade --force` process, timed from start to exit (imports, starting
 the cluster or the sandboxes, grading, writing the files), the two alternating so that the load of
-a shared machine falls on both alike. Prints every run's wall-clock and CPU seconds (of the whole
-process tree), the medians and best runs, their ratio (target: the cluster at most 1.10 x the local
-run), and whether the two gradebooks are identical. On a busy machine read the best runs and CPU.
+a shared machine falls on both alike. Prints every run's wall-clock seconds and the CPU seconds of
+the grader's own processes (client, scheduler, Dask workers; sandboxed children are not all reaped
+into that count), the medians and best runs, their ratio (target: the cluster at most 1.10 x the
+local run), and whether the two gradebooks are identical. On a busy machine, read several runs.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from bench_grade import PY, build_class, timed
 
 
 def grade(klass: Path, out: Path, how: list[str]) -> tuple[float, float]:
-    """Wall-clock and CPU seconds (the whole process tree) of one `autograder grade` of `klass` into `out`."""
+    """Wall-clock and grader CPU seconds of one `autograder grade` of `klass` into `out`."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     seconds, r, _ = timed([PY, "-m", "autograder", "grade", str(klass), "--out", str(out), "--force", *how])
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -50,12 +51,12 @@ def main() -> None:
                 wall[name].append(w)
                 cpu[name].append(c)
                 load.append(os.getloadavg()[0])
-                print(f"  run {i + 1} {name:7} {w:6.1f} s  (cpu {c:5.1f} s, load {load[-1]:.1f})", flush=True)
+                print(f"  run {i + 1} {name:7} {w:6.1f} s  (grader cpu {c:5.1f} s, load {load[-1]:.1f})", flush=True)
         same = (tmp / "local" / "gradebook.csv").read_text() == (tmp / "cluster" / "gradebook.csv").read_text()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load {min(load):.1f} to {max(load):.1f}")
     for name, label in (("local", f"--jobs {args.workers}"), ("cluster", f"--scheduler local:{args.workers}")):
         print(f"grade {label:20} {args.n} submissions: median {statistics.median(wall[name]):5.1f} s, "
-              f"best {min(wall[name]):5.1f} s, cpu {statistics.median(cpu[name]):5.1f} s")
+              f"best {min(wall[name]):5.1f} s, grader cpu {statistics.median(cpu[name]):5.1f} s")
     ratio = statistics.median(wall["cluster"]) / statistics.median(wall["local"])
     best = min(wall["cluster"]) / min(wall["local"])
     print(f"cluster / local: {ratio:.2f} (medians), {best:.2f} (best runs); target <= 1.10")

@@ -54,7 +54,8 @@ def test_zip_is_otters_autograder_with_our_plugin_package_and_rubric(zip_entries
 
 def test_zip_holds_no_solution_and_no_bytecode(zip_entries):
     names = list(zip_entries)
-    assert not any(n.startswith("solutions/") or n.endswith("source.py") and "assignments" in n for n in names)
+    assert not any(n.startswith("solutions/") or "_assignments" in n or n.startswith("assignments/") and
+                   not n.endswith("assignment.toml") for n in names)
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
     blob = b"".join(zip_entries.values())
     assert b"whose maximiser is a / (a + b)" not in blob

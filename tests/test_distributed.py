@@ -4,13 +4,14 @@ The real scheduler and workers started with the `dask` command line are in test_
 """
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-import psutil
 import pytest
 
 from autograder import api, distributed
@@ -19,7 +20,7 @@ from autograder.report.results import read_gradebook
 from autograder.sandbox.isolation import available
 from conftest import CORPUS, ROOT, SOLUTION
 
-pytest.importorskip("distributed")
+needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None, reason="Dask is not installed")
 
 # right and wrong answers, notebooks, and files that do not load
 WANTED = ("base_class", "kingma_style", "nb_plain_softplus", "syntax_error", "raises_at_import", "model2_sample_no_rsample",
@@ -62,6 +63,8 @@ def local_run(klass, tmp_path_factory) -> Path:
 
 def _listening() -> list[str]:
     """The addresses this process and its children listen on (children come and go: skip the gone)."""
+    import psutil  # Dask's dependency
+
     me = psutil.Process()
     found = []
     for p in [me, *me.children(recursive=True)]:
@@ -82,6 +85,7 @@ def _use_openmp() -> None:
     torch.set_num_threads(before)
 
 
+@needs_dask
 def test_local_cluster_grades_like_a_local_run_and_listens_on_loopback_only(klass, local_run, tmp_path):
     _use_openmp()  # the workers are forked from this process: they must not hang in their first torch op
     seen: list[str] = []
@@ -111,6 +115,7 @@ def test_a_submission_that_kills_its_workers_gets_a_clear_error_that_is_tried_ag
     assert api._reusable(sheet03, tmp_path, "kills", "any hash") is None  # no sha256: the next run grades it again
 
 
+@needs_dask
 @pytest.mark.parametrize("address", ["local:0", "local:two", "nonsense", "/no/such/scheduler.json"])
 def test_a_bad_scheduler_address_says_what_is_expected(address):
     with pytest.raises(RuntimeError, match="--scheduler"):
@@ -118,6 +123,7 @@ def test_a_bad_scheduler_address_says_what_is_expected(address):
             pass
 
 
+@needs_dask
 def test_an_unreachable_scheduler_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", 1.0)
     with pytest.raises(RuntimeError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
@@ -125,21 +131,18 @@ def test_an_unreachable_scheduler_is_a_clear_error(monkeypatch):
             pass
 
 
-def test_without_dask_the_scheduler_option_says_how_to_install_it(tmp_path, sheet03):
+def test_without_dask_the_scheduler_option_says_how_to_install_it(tmp_path, sheet03, monkeypatch):
     code = ("import sys; sys.modules['distributed'] = None\n"
             "from autograder.cli import main\n"
             f"sys.argv = ['autograder', 'grade', {str(SOLUTION)!r}, '--out', {str(tmp_path)!r}, '--scheduler', 'local:2']\n"
             "main()")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env={"COLUMNS": "300", "PATH": "/usr/bin:/bin"})
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "300"})
     assert r.returncode == 2, r.stderr
     assert "needs Dask: pip install" in r.stderr
+    monkeypatch.setitem(sys.modules, "distributed", None)  # what `import distributed` finds without Dask
     with pytest.raises(RuntimeError, match=re.escape("pip install 'autograder[dask]'")):
-        sys.modules["distributed"] = None  # type: ignore[assignment]
-        try:
-            distributed.run("local:2", sheet03, [(SOLUTION, b"")], {SOLUTION: "x"}, tmp_path, available(), api.limits_for(sheet03),
-                            lambda g: None)
-        finally:
-            del sys.modules["distributed"]
+        distributed.run("local:2", sheet03, [(SOLUTION, b"")], {SOLUTION: "x"}, tmp_path, available(), api.limits_for(sheet03),
+                        lambda g: None)
 
 
 def test_the_slurm_example_of_the_docs_builds_a_cluster_without_submitting(monkeypatch):
@@ -152,7 +155,8 @@ def test_the_slurm_example_of_the_docs_builds_a_cluster_without_submitting(monke
 
     class Recorded(jobqueue.SLURMCluster):
         def __init__(self, **kwargs):
-            kwargs.update(interface=None, scheduler_options={**kwargs.get("scheduler_options", {}), "host": "127.0.0.1"})
+            kwargs.update(interface=None, scheduler_options={**kwargs.get("scheduler_options", {}), "host": "127.0.0.1",
+                                                            "dashboard_address": "127.0.0.1:0"})
             super().__init__(**kwargs)
             built.append(self)
 

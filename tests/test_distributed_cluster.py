@@ -73,6 +73,23 @@ class Cluster:
         """Worker name -> address."""
         return {str(w["name"]): addr for addr, w in client.scheduler_info(n_workers=-1)["workers"].items()}
 
+    def listening(self) -> set[str]:
+        """The addresses the cluster's processes (and their children) listen on."""
+        import psutil  # Dask's dependency
+
+        found = set()
+        for top in self.procs.values():
+            try:
+                tree = [psutil.Process(top.pid), *psutil.Process(top.pid).children(recursive=True)]
+            except psutil.NoSuchProcess:
+                continue
+            for p in tree:
+                try:
+                    found |= {c.laddr.ip for c in p.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN}
+                except (psutil.NoSuchProcess, psutil.AccessDenied, FileNotFoundError):
+                    continue
+        return found
+
     def kill(self, name: str) -> None:
         """SIGKILL a worker's whole process group (its nanny too): it is gone for good."""
         os.killpg(self.procs[name].pid, signal.SIGKILL)
@@ -115,6 +132,7 @@ def local_run(klass, tmp_path_factory) -> Path:
 def test_a_cluster_grades_like_a_local_run_and_skips_what_is_unchanged(cluster, klass, local_run, tmp_path, monkeypatch):
     out = tmp_path / "out"
     batch = grade(klass, out, scheduler=cluster.address)
+    assert cluster.listening() == {"127.0.0.1"}
     assert len(batch.graded) == len(klass)
     assert read_gradebook(out / api.GRADEBOOK) == read_gradebook(local_run / api.GRADEBOOK)
     assert verdicts(out) == verdicts(local_run)
@@ -132,7 +150,7 @@ def test_workers_running_another_grader_stop_the_batch_with_a_clear_error(cluste
     monkeypatch.setattr(distributed_worker.GraderIdentity, "here",
                         classmethod(lambda cls: real().__class__("0.0.0-elsewhere", "0", ())))  # only in this client
     with pytest.raises(RuntimeError, match="install the same autograder everywhere"):
-        grade(klass[:2], tmp_path / "out", scheduler=cluster.address)
+        grade(klass[:2], tmp_path / "out", scheduler=str(cluster.file))  # a scheduler file stands for the address
 
 
 class KillOnExecute(WorkerPlugin):

@@ -37,7 +37,7 @@ class Sources:
     @classmethod
     def read(cls, name: str) -> "Sources":
         folder = assignments.assignments_root() / name
-        a = assignments.load_file(folder / RUBRIC)
+        a = assignments.load(name)
         cells = source.parse(folder / SOURCE)
         public = {t.question for t in a.tests if t.visibility == "public"}
         render.validate(cells, a, public)

@@ -26,7 +26,7 @@ PLUGIN = "autograder.otter.plugin.NativeGrader"
 PYTHON_VERSION = "3.11"
 INSTALL_FROM = "/autograder/source"  # where Gradescope unpacks the zip (otter's autograder_dir + /source)
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-SKIP_PARTS = {"__pycache__"}
+SKIP_PARTS = {"__pycache__", "_assignments"}  # _assignments: a link to the assignment sources (solutions!)
 
 
 def otter_config(assignment: Assignment, *, timeout_seconds: float, isolation: str | None = None) -> dict:
