@@ -124,11 +124,13 @@ def worker_command(level: Level, args: list[str]) -> list[str]:
         return python
     roots = readable_roots()
     cmd = [shutil.which("bwrap") or "bwrap", *_namespace_args()]
+    # the private /tmp first: a project checked out under /tmp is then bound on top of it, not hidden
+    cmd += ["--size", str(1 << 30), "--tmpfs", "/tmp"]
     for parent in _ancestors(roots):
         cmd += ["--perms", "0755", "--dir", parent]
     for root in roots:
         cmd += ["--ro-bind", root, root]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(1 << 30), "--tmpfs", "/tmp",
+    cmd += ["--proc", "/proc", "--dev", "/dev",
             "--chdir", "/tmp", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
             "--cap-add", "CAP_KILL", "--cap-add", "CAP_CHOWN", "--cap-add", "CAP_DAC_OVERRIDE", "--cap-add", "CAP_FOWNER"]
     return cmd + ["--", *python]
