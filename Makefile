@@ -11,7 +11,7 @@ demo: $(STAMP)
 	$(VENV)/bin/autograder demo
 
 test: $(STAMP)
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 --dist loadgroup -q
 
 setup: $(STAMP)
 

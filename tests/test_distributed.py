@@ -20,6 +20,8 @@ from autograder.report.results import read_gradebook
 from autograder.sandbox.isolation import available
 from conftest import CORPUS, ROOT, SOLUTION
 
+pytestmark = pytest.mark.xdist_group("dask")  # one cluster at a time: these tests share a worker
+
 needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None, reason="Dask is not installed")
 
 # right and wrong answers, notebooks, and files that do not load

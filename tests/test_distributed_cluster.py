@@ -27,6 +27,8 @@ from autograder.report.results import read_gradebook  # noqa: E402
 from conftest import SOLUTION  # noqa: E402
 from test_distributed import grade, mixed_class, verdicts  # noqa: E402
 
+pytestmark = pytest.mark.xdist_group("dask")  # one cluster at a time: these tests share a worker
+
 DASK = Path(sys.executable).with_name("dask")
 # one death is forgiven, two fail the task (Dask's default forgives three); a worker holds only the task it runs
 ENV = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1",

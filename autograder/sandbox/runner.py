@@ -106,7 +106,11 @@ class Worker:
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> None:
-        """Start the fork server (imports torch once) and wait until it is ready."""
+        """Start the fork server (imports torch once) and wait until it is ready.
+
+        Call it from a thread that outlives the worker: bwrap's --die-with-parent follows the
+        starting *thread*, so the server dies when that thread exits.
+        """
         if self._slot is None:  # a machine-wide slot: its uid is ours alone while we live
             self._slot = slots.claim(self.preferred)
             self.uid = UID_BASE + self._slot.index if self.level in (Level.BWRAP, Level.UID) else None
