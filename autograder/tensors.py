@@ -28,7 +28,15 @@ class TensorData(BaseModel):
         raw = _decode(self.data, n * np.dtype(self.dtype).itemsize)
         if len(raw) != n * np.dtype(self.dtype).itemsize:
             raise ValueError(f"data holds {len(raw)} bytes, shape {self.shape} of {self.dtype} needs {n * np.dtype(self.dtype).itemsize}")
+        self.__dict__["_array"] = np.frombuffer(raw, dtype=self.dtype).reshape(self.shape)  # decoded once
         return self
+
+    def __eq__(self, other: object) -> bool:
+        # fields only: the decoded array cached in __dict__ must not take part
+        return isinstance(other, TensorData) and (self.dtype, self.shape, self.data) == (other.dtype, other.shape, other.data)
+
+    def __hash__(self) -> int:
+        return hash((self.dtype, self.shape, self.data))
 
     def array(self) -> np.ndarray:
         """The values as a read-only numpy array (decoded once, then cached on this frozen object)."""

@@ -76,3 +76,4 @@ def test_discover_folders_recursively_and_reports_missing(tmp_path):
     files, problems = load.discover([tmp_path, tmp_path / "gone.py"])
     assert [f.name for f in files] == ["a.py", "b.ipynb"]
     assert problems and "gone.py" in problems[0]
+
