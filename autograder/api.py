@@ -1,6 +1,7 @@
 """The only orchestration: grade, check, rescore, demo. Student code runs only in `observe`."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 import traceback
@@ -65,6 +66,14 @@ def limits_for(a: Assignment) -> Limits:
     s = a.limits
     return Limits(submission_seconds=s.submission_seconds, question_seconds=s.question_seconds,
                   memory_mb=s.memory_mb, output_bytes=s.output_bytes)
+
+
+def limits_with(assignment: str, **overrides: float | int | None) -> Limits | None:
+    """The assignment's limits with the given ones replaced (None: no override at all)."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    if not given:
+        return None
+    return dataclasses.replace(limits_for(assignments.load(assignment)), **given)
 
 
 def observe(worker: Worker, a: Assignment, name: str, data: bytes, limits: Limits, *, public_only: bool = False) -> StoredObservations:

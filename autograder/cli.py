@@ -85,6 +85,9 @@ def grade(
                                                      help="Grade on a Dask cluster: local, local:N or tcp://HOST:PORT.")] = None,
     shard: Annotated[Optional[str], typer.Option("--shard", metavar="K/N",
                                                  help="Grade only the K-th of N equal parts (merge them with `autograder merge`).")] = None,
+    timeout: Annotated[Optional[float], typer.Option("--timeout", min=1, help="Seconds per submission (default: the assignment's, 60).")] = None,
+    question_timeout: Annotated[Optional[float], typer.Option("--question-timeout", min=1, help="Seconds per question (default 10).")] = None,
+    memory_mb: Annotated[Optional[int], typer.Option("--memory-mb", min=256, help="Memory limit per submission in MiB (default 2048).")] = None,
 ) -> None:
     """Grade submissions: DIR/<stem>.json (Gradescope format) and DIR/gradebook.csv."""
     missing = [p for p in paths if not p.exists()]
@@ -95,8 +98,9 @@ def grade(
     except ValueError as exc:
         _fail(str(exc))
     try:
+        limits = api.limits_with(assignment, submission_seconds=timeout, question_seconds=question_timeout, memory_mb=memory_mb)
         _grade(paths, api.GradeOptions(out_dir=out, jobs=jobs, force=force, isolation=isolation.value if isolation else None,
-                                       assignment=assignment, scheduler=scheduler, shard=part))
+                                       assignment=assignment, scheduler=scheduler, shard=part, limits=limits))
     except (FileNotFoundError, RuntimeError, PermissionError) as exc:
         _fail(str(exc))
 

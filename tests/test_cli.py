@@ -103,3 +103,18 @@ def test_sharded_runs_merge_into_the_unsharded_gradebook(tmp_path):
     assert (merged / "gradebook.csv").read_text() == (whole / "gradebook.csv").read_text()
     assert cli("grade", str(sub), "--shard", "4/3").returncode == 2
     assert cli("merge", str(merged), str(parts[0]), str(parts[0])).returncode == 2
+
+
+def test_limits_from_the_command_line(tmp_path):
+    sub = tmp_path / "class"
+    sub.mkdir()
+    (sub / "slow.py").write_text(SOLUTION.read_text().replace(
+        "def optimal_discriminator(p_star, p_theta):", "def optimal_discriminator(p_star, p_theta):\n    import time; time.sleep(3)"))
+    out = tmp_path / "grades"
+    r = cli("grade", str(sub), "--out", str(out), "--question-timeout", "1.5")
+    assert r.returncode == 0, r.stderr
+    res = load_json(out / "slow.json")
+    q3a = [t for t in res["tests"] if t["name"].startswith("q3a") and t["max_score"] > 0]
+    assert all(t["score"] == 0 and "1.5 s" in t["output"] for t in q3a), q3a
+    assert res["score"] == 42 - 5
+    assert cli("grade", str(sub), "--memory-mb", "10").returncode == 2

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, SOLUTION, by_key, failing
+from conftest import CORPUS, SOLUTION, TEMPLATE, by_key, failing
 
 CASES = sorted(p for p in CORPUS.glob("*/*") if p.suffix in (".py", ".ipynb"))
 
@@ -45,3 +45,12 @@ def test_reference_solution_gets_full_marks_and_manual_items_pending(grade, shee
     manual = [t for t in res.tests if t.max_score == 0]
     assert {t.extra_data["key"] for t in manual} == {m.key for m in sheet03.manual}
     assert all(t.output.startswith("Pending manual grading") and t.extra_data["outcome"] == "manual" for t in manual)
+
+
+@pytest.mark.parametrize("name", ["sheet03.py", "sheet03.ipynb"])
+def test_untouched_template_gets_zero_without_a_crash(name, grade, sheet03):
+    res = grade(TEMPLATE.with_name(name))
+    assert res.score == 0 and res.max_score == sheet03.max_score()
+    auto = [t for t in res.tests if t.max_score > 0]
+    assert {t.extra_data["outcome"] for t in auto} <= {"failed", "error"}  # never a grader error
+    assert any("NotImplementedError" in t.output for t in auto)
