@@ -1,16 +1,14 @@
 """Checks on module-level answers, and the text of hand-graded ones."""
 from __future__ import annotations
 
-from autograder.checks.messages import error_text
+from autograder.checks.messages import error_text, observed
 from autograder.model import AnswersObservation, CheckResult, Outcome, ProbeRecord, Value
 
 
 def _value(record: ProbeRecord, answer: str) -> Value | CheckResult:
-    if record.error is not None:
-        return CheckResult.fail(error_text(answer, record.error), outcome=Outcome.ERROR)
-    obs = record.observation
-    if not isinstance(obs, AnswersObservation):
-        return CheckResult.fail(f"{answer}: no answers were recorded", outcome=Outcome.GRADER_ERROR)
+    obs = observed(record, answer, AnswersObservation)
+    if isinstance(obs, CheckResult):
+        return obs
     if answer in obs.values:
         return obs.values[answer]
     base, _, key = answer.partition("[")

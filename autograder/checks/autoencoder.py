@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks.messages import error_text, mismatch
+from autograder.checks.messages import error_text, mismatch, observed
 from autograder.model import AutoencoderObservation, CheckResult, Outcome, ProbeRecord
 
 # torch and scipy are imported inside the two checks that need them: the public checks a student
@@ -13,12 +13,7 @@ _EXACT = dict(rtol=1e-5, atol=1e-5)
 
 
 def _observation(record: ProbeRecord, subject: str) -> AutoencoderObservation | CheckResult:
-    if record.error is not None:
-        return CheckResult.fail(error_text(subject, record.error), outcome=Outcome.ERROR)
-    obs = record.observation
-    if not isinstance(obs, AutoencoderObservation):
-        return CheckResult.fail(f"{subject}: no model observation was recorded", outcome=Outcome.GRADER_ERROR)
-    return obs
+    return observed(record, subject, AutoencoderObservation)
 
 
 def _forward_problem(obs: AutoencoderObservation, model: str) -> str | None:

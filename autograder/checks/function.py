@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from autograder.checks.messages import error_text, mismatch
+from autograder.checks.messages import error_text, mismatch, observed
 from autograder.model import CheckResult, FunctionCall, FunctionObservation, Outcome, ProbeRecord
 
 
@@ -54,10 +54,10 @@ def _one(call: FunctionCall, target: str, reference: Callable, rtol: float, atol
 
 def function_matches(record: ProbeRecord, *, calls: str, reference: str, rtol: float, atol: float, target: str = "optimal_discriminator") -> CheckResult:
     """Every call of the set `calls` returns the reference value (|got - ref| <= atol + rtol |ref|)."""
-    if record.error is not None:
-        return CheckResult.fail(error_text(target, record.error), outcome=Outcome.ERROR)
-    obs = record.observation
-    if not isinstance(obs, FunctionObservation) or calls not in obs.calls:
+    obs = observed(record, target, FunctionObservation)
+    if isinstance(obs, CheckResult):
+        return obs
+    if calls not in obs.calls:
         return CheckResult.fail(f"{target}: no observation of the {calls!r} calls", outcome=Outcome.GRADER_ERROR)
     if not obs.calls[calls]:
         return CheckResult.fail(f"{target}: the {calls!r} calls were not observed", outcome=Outcome.GRADER_ERROR)

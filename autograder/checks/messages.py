@@ -1,9 +1,13 @@
 """Shared wording: student errors, and torch-style numeric mismatch reports."""
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 
-from autograder.model import ProbeError
+from autograder.model import CheckResult, Outcome, ProbeError, ProbeRecord
+
+T = TypeVar("T")
 
 
 def error_text(subject: str, err: ProbeError) -> str:
@@ -19,6 +23,19 @@ def error_text(subject: str, err: ProbeError) -> str:
         what = f"{err.exc_type}{where}" if err.exc_type else where.strip()
         return f"{subject}: not graded — the submission could not be imported{f' ({what})' if what else ''}: {err.message}"
     return f"{subject}: {err.message}{where}"
+
+
+def observed(record: ProbeRecord, subject: str, kind: type[T]) -> T | CheckResult:
+    """The record's observation of the expected kind, or the failure to report instead.
+
+    The submission's error (it raised, hung, crashed, is missing) is the student's; an
+    observation of another kind is ours.
+    """
+    if record.error is not None:
+        return CheckResult.fail(error_text(subject, record.error), outcome=Outcome.ERROR)
+    if not isinstance(record.observation, kind):
+        return CheckResult.fail(f"{subject}: no {kind.__name__} was recorded", outcome=Outcome.GRADER_ERROR)
+    return record.observation
 
 
 def mismatch(got: np.ndarray, expected: np.ndarray, *, rtol: float, atol: float,
