@@ -24,7 +24,7 @@ from autograder.sandbox.runner import Limits
 from conftest import ROOT, SOLUTION
 
 HOSTILE = ROOT / "tests" / "hostile"
-FAST = Limits(submission_seconds=20, question_seconds=3, memory_mb=1024)  # small limits keep the module quick
+FAST = Limits(submission_seconds=40, question_seconds=8, memory_mb=1024)  # small limits keep the module quick; 8 s leaves room to fill 1 GiB on a loaded machine
 SECRET = "s3cr3t-token-of-the-grader"
 GRADER_FILES = ["rubric.py", "checks/__init__.py", "sandbox/runner.py", "sandbox/verify.py", "__init__.py"]
 STRAYS = ("sleep 600", "sleep 601")  # what spawn_survivors leaves behind if the sweep fails
