@@ -164,15 +164,17 @@ def _stems(paths: list[Path]) -> dict[Path, str]:
     return {p: p.stem if counts[p.stem] == 1 else f"{p.stem}-{hashlib.sha256(str(p).encode()).hexdigest()[:8]}" for p in paths}
 
 
-def _reusable(a: Assignment, out: Path, stem: str, sha: str) -> GradescopeResults | None:
+def _reusable(a: Assignment, out: Path, stem: str, sha: str, limits: Limits) -> GradescopeResults | None:
     try:
         res = GradescopeResults.model_validate_json((out / f"{stem}.json").read_text())
         prov = res.provenance()
-        StoredObservations.model_validate_json((out / OBSERVATIONS / f"{stem}.json").read_text())
+        stored = StoredObservations.model_validate_json((out / OBSERVATIONS / f"{stem}.json").read_text())
     except (OSError, ValidationError, KeyError, ValueError):
         return None
     if any(t.extra_data.get("outcome") == Outcome.GRADER_ERROR.value for t in res.tests):
         return None
+    if stored.run is not None and stored.run.limits != limits.as_dict():
+        return None  # other time or memory limits can change what the run observed
     same = (prov.sha256 == sha and prov.grader_version == autograder.__version__ and prov.rubric_hash == a.rubric_hash
             and prov.probe_fingerprint == a.probe_fingerprint and prov.check_versions == checks.VERSIONS)
     return res if same else None
@@ -230,7 +232,7 @@ def grade_paths(paths: list[Path], options: GradeOptions, on_progress: Callable[
         except OSError as exc:
             data = b""
             problems.append(f"{p}: {exc.strerror}")
-        reused = None if options.force else _reusable(a, out, stems[p], load.digest(data))
+        reused = None if options.force else _reusable(a, out, stems[p], load.digest(data), limits)
         if reused is not None:
             finish(Graded(path=p, stem=stems[p], results=reused, reused=True))
         else:

@@ -178,3 +178,4 @@ class RunRecord(Frozen):
     seconds: float = 0.0
     isolation: str = ""
     notes: list[str] = []
+    limits: dict[str, float] = {}  # the limits it ran under: a result is reused only under the same ones

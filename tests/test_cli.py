@@ -117,4 +117,8 @@ def test_limits_from_the_command_line(tmp_path):
     q3a = [t for t in res["tests"] if t["name"].startswith("q3a") and t["max_score"] > 0]
     assert all(t["score"] == 0 and "3 s" in t["output"] for t in q3a), q3a
     assert res["score"] == 42 - 5
+    again = cli("grade", str(sub), "--out", str(out), "--question-timeout", "3")
+    assert "(unchanged, reused)" in again.stderr
+    other = cli("grade", str(sub), "--out", str(out), "--question-timeout", "4")
+    assert "reused" not in other.stderr, "a result observed under other limits is not reused"
     assert cli("grade", str(sub), "--memory-mb", "10").returncode == 2

@@ -114,7 +114,7 @@ def test_a_submission_that_kills_its_workers_gets_a_clear_error_that_is_tried_ag
     assert "ask your instructor to grade it again" in first
     assert stored.run is not None and "tcp://127.0.0.1:4711" in stored.run.notes[0]  # for instructors only
     api.save(tmp_path, "kills", stored, res)
-    assert api._reusable(sheet03, tmp_path, "kills", "any hash") is None  # no sha256: the next run grades it again
+    assert api._reusable(sheet03, tmp_path, "kills", "any hash", api.limits_for(sheet03)) is None  # no sha256: graded again
 
 
 @needs_dask

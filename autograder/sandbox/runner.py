@@ -8,6 +8,7 @@ ends the submission: nothing that child reported counts.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import select
 import signal
@@ -37,6 +38,10 @@ class Limits:
     output_bytes: int = 32 * 1024
     file_mb: int = 64
     max_processes: int = 64  # RLIMIT_NPROC of the child's uid; half of it at once is stopped as a fork bomb
+
+    def as_dict(self) -> dict[str, float]:
+        """The limits as plain numbers (recorded with every run)."""
+        return {k: float(v) for k, v in dataclasses.asdict(self).items()}
 
 
 @dataclass(frozen=True)
@@ -196,7 +201,8 @@ class Worker:
                 failure = stop or ProbeError(kind="timeout", message=f"not run: the submission used up its {limits.submission_seconds:g} s")
             records[probe] = ProbeRecord(probe=probe, error=failure)
         return RunRecord(records=records, load_error=load_error, stdout=out.text(), stderr=err.text(), attempts=attempts,
-                         seconds=time.monotonic() - t0, isolation=self.level.value, notes=notes)
+                         seconds=time.monotonic() - t0, isolation=self.level.value, notes=notes,
+                         limits=limits.as_dict())
 
     @staticmethod
     def _stopped(state: _Attempt, ex: Exit) -> ProbeError | None:
