@@ -308,13 +308,7 @@ class Rescored:
 
 def results_in(out: Path) -> dict[str, GradescopeResults]:
     """Every valid results file in a grades folder, by stem."""
-    found = {}
-    for p in sorted(out.glob("*.json")):
-        try:
-            found[p.stem] = GradescopeResults.model_validate_json(p.read_text())
-        except (OSError, ValidationError, ValueError):
-            continue
-    return found
+    return {p.stem: r for p in sorted(out.glob("*.json")) if (r := _read_results(p)) is not None}
 
 
 def _read_results(path: Path) -> GradescopeResults | None:
@@ -342,7 +336,8 @@ def _rescore_one(a: Assignment, out: Path, stem: str) -> tuple[Rescored, Gradebo
     if recorded and recorded != hashlib.sha256(text.encode()).hexdigest():
         return Rescored(stem, "invalid", prev, None, f"stored observations were changed after grading — {hint}"), kept, None
     if stored.probe_fingerprint != a.probe_fingerprint or stored.grader_error is not None:
-        why = "its observations were recorded by other probes than this rubric needs — run rescore with --rerun"
+        why = ("its run ended in a grader error" if stored.grader_error is not None else
+               "its observations were recorded by other probes than this rubric needs") + " — run rescore with --rerun"
         return Rescored(stem, "stale", prev, None, why), kept, Path(stored.submission)
     _, res = judge(a, stored, produced_by="rescore")
     res.extra_data["rescore"] = {"previous_score": prev, "previous_rubric_hash": before.provenance().rubric_hash if kept else None}

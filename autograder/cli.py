@@ -24,18 +24,16 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _table(batch: api.BatchResult, questions: list[str]) -> Table:
+def _table(batch: api.BatchResult, a: api.Assignment) -> Table:
     table = Table(title=f"{len(batch.graded)} submissions graded -> {batch.out_dir}")
     table.add_column("submission")
-    for q in questions:
+    for q in a.questions:
         table.add_column(q, justify="right")
     table.add_column("total", justify="right")
     table.add_column("status")
     for g in batch.graded:
-        per_q = g.results.question_scores()
-        r = api.row(g.stem, g.path, g.results, api.assignments.load())
-        maxes = {q: sum(t.max_score for t in g.results.tests if t.extra_data.get("question") == q) for q in questions}
-        table.add_row(g.stem, *(f"{per_q.get(q, 0):g}/{maxes[q]:g}" for q in questions),
+        r = api.row(g.stem, g.path, g.results, a)
+        table.add_row(g.stem, *(f"{r.questions[q]:g}/{a.max_score(q):g}" for q in a.questions),
                       f"{g.results.score:g}/{g.results.max_score:g}", r.status + (" (reused)" if g.reused else ""))
     return table
 
@@ -67,7 +65,7 @@ def _grade(paths: list[Path], options: api.GradeOptions) -> api.BatchResult:
     level = api.available(options.isolation)
     err_console.print(f"isolation: {level.value} — {level.describe()}")
     batch = api.grade_paths(paths, options, on_progress=_progress_printer())
-    out_console.print(_table(batch, a.questions))
+    out_console.print(_table(batch, a))
     for p in batch.problems:
         err_console.print(f"[yellow]skipped:[/yellow] {p}")
     return batch
