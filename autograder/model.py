@@ -50,37 +50,44 @@ class ProbeError(Frozen):
     where: str | None = None
 
 
-class Call(Frozen):
-    """One call of a grader-built network: what it received and returned."""
-
-    input: TensorData
-    output: TensorData
-
-
 class VarianceObservation(Frozen):
-    """`variance(h)` on a grid and at the encoder outputs of the forward pass."""
+    """`variance(h)` on a grid and at the encoder outputs h = g(x) of the grader's batches."""
 
     grid: TensorData
     on_grid: TensorData | None = None
     grid_error: ProbeError | None = None
-    at_h: TensorData | None = None  # variance(h) at g's last output
-    slope_at_h: TensorData | None = None  # d variance / d h, elementwise, at the same h
+    at_h: list[TensorData] = []  # variance(h) at h = g(x) for each batch
+    slope_at_h: TensorData | None = None  # d variance / d h, elementwise, at the first batch's h
     at_h_error: ProbeError | None = None
 
 
-class AutoencoderObservation(Frozen):
-    """A model(g, f) run on the grader's batch x, with the calls of g and f and the gradients."""
+class ModelCall(Frozen):
+    """One call of the student's model on one of the grader's batches."""
 
-    kind: Literal["autoencoder"] = "autoencoder"
-    x: TensorData
+    batch: int
     output: TensorData | None = None
     output_type: str
-    g_calls: list[Call]
-    f_calls: list[Call]
-    calls_seen: tuple[int, int]  # (calls of g, calls of f), even past the recorded ones
-    params: dict[str, TensorData]  # g.* and f.* as they were during the forward pass
-    grads: dict[str, TensorData | None]  # None: no gradient reached that parameter
+    error: ProbeError | None = None
+    wrote_input: bool = False  # forward changed the tensor it was given (x.add_(...), x += ...)
+    grads: dict[str, TensorData | None] | None = None  # first call only; None: no gradient reached it
     grad_error: ProbeError | None = None
+
+
+class ModelRun(Frozen):
+    """A fresh instance of the model, built with one pair of grader networks, and its calls."""
+
+    build_error: ProbeError | None = None
+    calls: list[ModelCall]
+    params: dict[str, TensorData]  # g.* and f.* as they were after the calls
+
+
+class AutoencoderObservation(Frozen):
+    """A model(g, f) run with the sheet's networks and with invertible linear ones (see probes.nets)."""
+
+    kind: Literal["autoencoder"] = "autoencoder"
+    batches: list[TensorData]
+    sheet: ModelRun
+    linear: ModelRun
     variance: VarianceObservation | None = None
 
 

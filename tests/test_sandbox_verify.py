@@ -44,28 +44,41 @@ def test_genuine_observations_are_accepted(a, genuine):
         assert verify.observation(spec, a.seed, obs) is None, probe
 
 
-def test_a_batch_changed_in_place_is_refused_with_a_hint(a, genuine):
+def test_other_batches_are_refused(a, genuine):
     spec, obs = genuine["q1a"]
-    x = obs.x.array().copy()
+    x = obs.batches[0].array().copy()
     x[0, 0] += 1.0
-    problem = verify.observation(spec, a.seed, obs.model_copy(update={"x": _tensor(x)}))
-    assert problem.startswith("the batch x was not the grader's after Model1.forward — was x changed in place")
+    problem = verify.observation(spec, a.seed, obs.model_copy(update={"batches": [_tensor(x), obs.batches[1]]}))
+    assert problem == "the batches were not the grader's — the submission replaced the grader's probe or its tools"
 
 
-def test_other_weights_are_refused(a, genuine):
+def test_other_weights_are_refused_in_either_run(a, genuine):
     spec, obs = genuine["q1b"]
-    params = dict(obs.params)
-    params["g.0.weight"] = _tensor(params["g.0.weight"].array() * 0)
-    problem = verify.observation(spec, a.seed, obs.model_copy(update={"params": params}))
-    assert "Model2 changed the weights of g or f (g.0.weight differ from the grader's)" in problem
+    for run in ("sheet", "linear"):
+        params = dict(getattr(obs, run).params)
+        params["g.0.weight"] = _tensor(params["g.0.weight"].array() * 0)
+        changed = getattr(obs, run).model_copy(update={"params": params})
+        problem = verify.observation(spec, a.seed, obs.model_copy(update={run: changed}))
+        assert "Model2 changed the weights of g or f (g.0.weight differ from the grader's)" in problem, run
 
 
-def test_a_forged_call_of_g_is_refused(a, genuine):
+def test_calls_in_another_order_are_refused(a, genuine):
     spec, obs = genuine["q1c"]
-    last = obs.g_calls[-1]
-    forged = last.model_copy(update={"output": _tensor(last.output.array() + 0.5)})
-    problem = verify.observation(spec, a.seed, obs.model_copy(update={"g_calls": [*obs.g_calls[:-1], forged]}))
-    assert problem.startswith("g's recorded output is not what the grader's g computes on its recorded input")
+    calls = [c.model_copy(update={"batch": 1}) for c in obs.linear.calls]
+    problem = verify.observation(spec, a.seed, obs.model_copy(update={"linear": obs.linear.model_copy(update={"calls": calls})}))
+    assert problem.startswith("the calls were reported in another order than the grader's")
+
+
+def test_an_observation_without_a_verifier_is_refused(a, genuine, monkeypatch):
+    spec, obs = genuine["q3a"]
+    monkeypatch.delitem(verify.VERIFIERS, type(obs))
+    assert verify.observation(spec, a.seed, obs).startswith("the grader has no verifier for observations of kind 'function'")
+
+
+def test_answers_of_names_not_asked_for_are_refused(a, genuine):
+    spec, obs = genuine["answers"]
+    extra = {**obs.values, "SECRET": next(iter(obs.values.values()))}
+    assert "values of names the grader did not ask for were reported (SECRET)" in verify.observation(spec, a.seed, obs.model_copy(update={"values": extra}))
 
 
 def test_forged_function_arguments_and_call_sets_are_refused(a, genuine):

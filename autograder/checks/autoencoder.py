@@ -1,39 +1,57 @@
-"""Checks on a model(g, f) run: shape, gradient flow, where the noise is, pathwise gradients, variance."""
+"""Checks on a model(g, f) probe: shape, gradient flow, where the noise is, fresh draws, pathwise gradients, variance.
+
+The structure is judged from what the model returned with the grader's invertible linear
+networks (see `probes.nets.linear`): x̃ determines f's input z = W⁻¹(x̃ - b), and z the noise,
+whatever way the model called g and f. Nothing depends on how the code is written.
+"""
 from __future__ import annotations
 
 import numpy as np
 
 from autograder.checks.messages import error_text, mismatch, observed
-from autograder.model import AutoencoderObservation, CheckResult, Outcome, ProbeRecord
+from autograder.model import AutoencoderObservation, CheckResult, ModelRun, Outcome, ProbeRecord
 
-# torch and scipy are imported inside the two checks that need them: the public checks a student
+# torch and scipy are imported inside the checks that need them: the public checks a student
 # runs with `autograder check` then start without them (about 2 s on a cold start).
 
-_EXACT = dict(rtol=1e-5, atol=1e-5)
+_RUNS = (("sheet", "with the sheet's networks (MLPs, L < D)"), ("linear", "with linear networks (L = D)"))
+_HINTS = {"input": "z = x + torch.randn_like(x)", "latent": "z = h + torch.randn_like(h)",
+          "scaled": "z = torch.sqrt(variance(h)) * torch.randn_like(h) (the standard deviation is the square root of the variance)"}
+_PLACES = {"input": "on the input x", "latent": "in the latent, added to h = g(x)", "scaled": "scaled by sqrt(variance(h))"}
 
 
 def _observation(record: ProbeRecord, subject: str) -> AutoencoderObservation | CheckResult:
     return observed(record, subject, AutoencoderObservation)
 
 
-def _forward_problem(obs: AutoencoderObservation, model: str) -> str | None:
-    if obs.output is None:
-        return f"{model}.forward returned {obs.output_type}, expected a Tensor of shape {tuple(obs.x.shape)}"
-    out = obs.output.array()
-    if out.shape != obs.x.shape:
-        return f"{model}.forward returned shape {out.shape}, expected {tuple(obs.x.shape)} (N, D): the reconstruction x~ = f(.)"
-    if not np.all(np.isfinite(out)):
-        return f"{model}.forward returned {int(np.sum(~np.isfinite(out)))} non-finite values (nan or inf)"
+def _forward_problem(obs: AutoencoderObservation, model: str) -> CheckResult | None:
+    """The first call of either run that raised or returned no finite (N, D) tensor."""
+    for name, label in _RUNS:
+        run: ModelRun = getattr(obs, name)
+        if run.build_error is not None:
+            return CheckResult.fail(error_text(f"{model}(g, f)", run.build_error), outcome=Outcome.ERROR)
+        for k, call in enumerate(run.calls):
+            where = f"{model}.forward {label}, call {k + 1}"
+            if call.error is not None:
+                return CheckResult.fail(error_text(where, call.error), outcome=Outcome.ERROR)
+            shape = tuple(obs.batches[call.batch].shape)
+            if call.output is None:
+                return CheckResult.fail(f"{where} returned {call.output_type}, expected a Tensor of shape {shape}")
+            out = call.output.array()
+            if out.shape != shape:
+                return CheckResult.fail(f"{where} returned shape {out.shape}, expected {shape} (N, D): the reconstruction x~ = f(.)")
+            if not np.all(np.isfinite(out)):
+                return CheckResult.fail(f"{where} returned {int(np.sum(~np.isfinite(out)))} non-finite values (nan or inf)")
     return None
 
 
 def forward_shape(record: ProbeRecord, *, model: str) -> CheckResult:
-    """The forward pass returns a finite tensor shaped like x."""
+    """Every call returns a finite tensor shaped like x, with the sheet's and with linear networks."""
     obs = _observation(record, model)
     if isinstance(obs, CheckResult):
         return obs
     problem = _forward_problem(obs, model)
-    return CheckResult.fail(problem) if problem else CheckResult.ok(f"{model}.forward returned a finite {tuple(obs.x.shape)} tensor")
+    return problem or CheckResult.ok(f"{model}.forward returned finite (N, D) tensors on every call")
 
 
 def _ready(record: ProbeRecord, model: str) -> AutoencoderObservation | CheckResult:
@@ -42,9 +60,11 @@ def _ready(record: ProbeRecord, model: str) -> AutoencoderObservation | CheckRes
         return obs
     problem = _forward_problem(obs, model)
     if problem:
-        return CheckResult.fail(problem + " — fix the forward pass first")
-    if obs.grad_error is not None:
-        return CheckResult.fail(error_text(f"{model}: computing the gradient of the loss", obs.grad_error), outcome=Outcome.ERROR)
+        return problem.model_copy(update={"message": problem.message + " — fix the forward pass first"})
+    for name, label in _RUNS:
+        err = getattr(obs, name).calls[0].grad_error
+        if err is not None:
+            return CheckResult.fail(error_text(f"{model} {label}: computing the gradient of the loss", err), outcome=Outcome.ERROR)
     return obs
 
 
@@ -52,154 +72,213 @@ def _listing(names: list[str], limit: int = 3) -> str:
     return ", ".join(names[:limit]) + (", …" if len(names) > limit else "")
 
 
-def gradients_reach(record: ProbeRecord, *, model: str) -> CheckResult:
-    """Every parameter of g (λ) and of f (ψ) gets a finite, not-all-zero gradient from L."""
-    obs = _ready(record, model)
-    if isinstance(obs, CheckResult):
-        return obs
+def _gradient_problems(grads: dict, label: str) -> list[str]:
     problems = []
     for net, role in (("g", "encoder (λ)"), ("f", "decoder (ψ)")):
-        names = [n for n in obs.grads if n.startswith(net + ".")]
-        none = [n for n in names if obs.grads[n] is None]
-        arrays = {n: obs.grads[n].array() for n in names if obs.grads[n] is not None}  # type: ignore[union-attr]
+        names = [n for n in grads if n.startswith(net + ".")]
+        none = [n for n in names if grads[n] is None]
+        arrays = {n: grads[n].array() for n in names if grads[n] is not None}
         nonfinite = [n for n, a in arrays.items() if not np.all(np.isfinite(a))]
         zero = [n for n, a in arrays.items() if np.all(a == 0)]
         if none:
             hint = ("sampling with .sample() (or torch.normal, .detach(), torch.no_grad()) cuts the graph; "
                     "h + eps or .rsample() keeps it" if net == "g" else "is the output computed from f's output?")
-            problems.append(f"the {role} received no gradient (grad is None for {len(none)}/{len(names)} tensors: {_listing(none)}) — {hint}")
+            problems.append(f"{label}, the {role} received no gradient (grad is None for {len(none)}/{len(names)} tensors: {_listing(none)}) — {hint}")
         elif nonfinite:
-            problems.append(f"the {role} has non-finite gradients (nan or inf in {_listing(nonfinite)}) — look for a sqrt or log of a value that can be 0 or negative")
+            problems.append(f"{label}, the {role} has non-finite gradients (nan or inf in {_listing(nonfinite)}) — look for a sqrt or log of a value that can be 0 or negative")
         elif len(zero) == len(names):
             hint = ("torch.normal(mean, std) passes no gradient to its mean; write mean + std * torch.randn_like(mean)"
                     if net == "g" else "the output does not depend on f")
-            problems.append(f"the {role}'s gradient is exactly zero for {len(zero)}/{len(names)} tensors — {hint}")
+            problems.append(f"{label}, the {role}'s gradient is exactly zero for {len(zero)}/{len(names)} tensors — {hint}")
+    return problems
+
+
+def gradients_reach(record: ProbeRecord, *, model: str) -> CheckResult:
+    """Every parameter of g (λ) and of f (ψ) gets a finite, not-all-zero gradient from L, in both runs."""
+    obs = _ready(record, model)
+    if isinstance(obs, CheckResult):
+        return obs
+    problems: list[str] = []
+    for name, label in _RUNS:
+        problems += _gradient_problems(getattr(obs, name).calls[0].grads or {}, label)
+        if problems:  # the same cause shows in both runs: name it once
+            break
     if problems:
         return CheckResult.fail(f"{model}: " + "; ".join(problems) + ".")
     return CheckResult.ok(f"{model}: λ and ψ both receive finite, non-zero gradients")
 
 
-def _last(calls: list, what: str, model: str) -> tuple[np.ndarray, np.ndarray] | str:
-    if not calls:
-        return f"{model}.forward never called {what}"
-    return calls[-1].input.array(), calls[-1].output.array()
+# ---------------------------------------------------------------- the noise, recovered from x̃
 
 
-def _close(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= _EXACT["atol"] + _EXACT["rtol"] * np.abs(b)))
+def _linear_params(obs: AutoencoderObservation) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    p = {k: v.array().astype(np.float64) for k, v in obs.linear.params.items()}
+    return p["g.0.weight"], p["g.0.bias"], p["f.0.weight"], p["f.0.bias"]
+
+
+def _offsets(obs: AutoencoderObservation) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each call of the linear run: (h = g(x), f's input z recovered from x̃)."""
+    a, c, w, b = _linear_params(obs)
+    found = []
+    for call in obs.linear.calls:
+        x = obs.batches[call.batch].array().astype(np.float64)
+        z = np.linalg.solve(w, (call.output.array().astype(np.float64) - b).T).T  # type: ignore[union-attr]
+        found.append((x @ a.T + c, z))
+    return found
+
+
+def _noise(obs: AutoencoderObservation, place: str) -> tuple[list[np.ndarray], list[np.ndarray] | None] | str:
+    """The standardised noise of every call if it was drawn at `place`, with the variances (scaled)."""
+    a = _linear_params(obs)[0]
+    us, variances = [], []
+    for call, (h, z) in zip(obs.linear.calls, _offsets(obs)):
+        if place == "input":
+            us.append(np.linalg.solve(a, (z - h).T).T)
+        elif place == "latent":
+            us.append(z - h)
+        else:
+            var = obs.variance
+            v = var.at_h[call.batch].array().astype(np.float64) if var is not None and len(var.at_h) > call.batch else None
+            if v is None or v.shape != h.shape:
+                err = var.at_h_error if var is not None else None
+                return error_text("variance(h)", err) if err else "variance(h) gave no variance shaped like h at the encoder's outputs"
+            if not np.all(v > 0) or not np.all(np.isfinite(v)):
+                return f"variance(h) is <= 0 or not finite at {int(np.sum(~(v > 0) | ~np.isfinite(v)))} of the encoder's outputs, so z ~ N(0, diag(variance(h))) is undefined there"
+            us.append(z / np.sqrt(v))
+            variances.append(v)
+    return us, (variances if place == "scaled" else None)
+
+
+def _same_noise(us: list[np.ndarray], batches: list[int]) -> str | None:
+    for i in range(len(us)):
+        for j in range(i + 1, len(us)):
+            if np.allclose(us[i], us[j], rtol=1e-4, atol=1e-5):
+                on = "the same batch" if batches[i] == batches[j] else "another batch"
+                return (f"calls {i + 1} and {j + 1} (on {on}) drew exactly the same noise: draw fresh noise inside forward on every call "
+                        "(no torch.manual_seed or reseeded generator in forward, no noise stored on the module and reused)")
+    return None
 
 
 def noise_structure(record: ProbeRecord, *, model: str, noise: str, alpha: float) -> CheckResult:
-    """Noise where the sheet puts it, none elsewhere, and iid N(0, 1) once standardised.
+    """Noise where the sheet puts it, iid N(0, 1) once standardised, fresh and independent on every call.
 
-    `noise`: "input" (g gets x + eps), "latent" (f gets g(x) + eps) or "scaled"
-    (f gets sqrt(variance(h)) * eps). False failure <= alpha (see `stats.standard_normal`).
+    `noise`: "input" (z = x + eps), "latent" (z = h + eps) or "scaled" (z = sqrt(variance(h)) * eps).
+    False failure <= alpha: alpha/2 for `stats.standard_normal` on the pooled calls, alpha/2 for
+    `stats.independent_calls` (both exact under H0, see checks/stats.py).
     """
     obs = _ready(record, model)
     if isinstance(obs, CheckResult):
         return obs
-    g_call, f_call = _last(obs.g_calls, "g", model), _last(obs.f_calls, "f", model)
-    for call in (g_call, f_call):
-        if isinstance(call, str):
-            return CheckResult.fail(call)
-    (g_in, g_out), (f_in, f_out) = g_call, f_call  # type: ignore[misc]
-    x, out = obs.x.array(), obs.output.array()  # type: ignore[union-attr]
-    if not _close(out, f_out):
-        return CheckResult.fail(f"{model}: the returned x~ is not f's output — return f(...) itself")
-    if g_in.shape != x.shape or f_in.shape != g_out.shape:
-        return CheckResult.fail(f"{model}: g received shape {g_in.shape} and f received {f_in.shape}; expected {x.shape} and {g_out.shape}")
-    if noise == "input":
-        if not _close(f_in, g_out):
-            return CheckResult.fail(f"{model}: f received g's output plus something (mean |difference| {np.mean(np.abs(f_in - g_out)):.3f}) — in this model the noise is on the input only: z ~ N(x, I), h = g(z), x~ = f(h)")
-        u, strata, where = g_in.astype(np.float64) - x, None, "the noise on the input, z - x,"
-        if np.all(np.abs(u) < 1e-6):
-            return CheckResult.fail(f"{model}: g received x unchanged — no noise was drawn: z ~ N(x, I_D) means z = x + eps with eps ~ N(0, I)")
-    else:
-        if not _close(g_in, x):
-            return CheckResult.fail(f"{model}: g received x plus noise (mean |difference| {np.mean(np.abs(g_in - x)):.3f}) — here h = g(x) and the noise belongs in the latent")
-        if noise == "latent":
-            u, strata, where = f_in.astype(np.float64) - g_out, None, "the noise in the latent, f's input - h,"
-        else:
-            v = obs.variance.at_h.array() if obs.variance and obs.variance.at_h else None
-            if v is None or v.shape != g_out.shape:
-                err = obs.variance.at_h_error if obs.variance else None
-                return CheckResult.fail(error_text(f"{model}.variance(h)", err) if err else f"{model}.variance(h) gave no variance shaped like h")
-            if not np.all(v > 0):
-                return CheckResult.fail(f"{model}: variance(h) is <= 0 at {int(np.sum(~(v > 0)))} of the encoder's outputs, so z ~ N(0, diag(variance(h))) is undefined there")
-            u, strata, where = f_in.astype(np.float64) / np.sqrt(v.astype(np.float64)), v, "z / sqrt(variance(h))"
-        if np.all(np.abs(u if noise == "latent" else f_in) < 1e-6) or (noise == "latent" and _close(f_in, g_out)):
-            return CheckResult.fail(f"{model}: f received g's output unchanged — no noise was drawn in the latent")
+    wrote = [k + 1 for k, c in enumerate(obs.sheet.calls + obs.linear.calls) if c.wrote_input]
+    if wrote:
+        return CheckResult.fail(f"{model}.forward wrote into the tensor x it was given (in place: x.add_(...), x += ..., x.normal_()): "
+                                "the caller's x, and the loss computed against it, change — leave x as it is and write z = x + eps")
+    offsets = _offsets(obs)
+    if all(np.allclose(z, h, rtol=1e-4, atol=1e-4) for h, z in offsets):
+        return CheckResult.fail(f"{model}: x~ = f(g(x)) exactly — no noise was drawn ({_PLACES[noise]}: e.g. {_HINTS[noise]})")
+    found = _noise(obs, noise)
+    if isinstance(found, str):
+        return CheckResult.fail(f"{model}: {found}")
+    us, variances = found
+    order = [c.batch for c in obs.linear.calls]
+    same = _same_noise(us, order)
+    if same:
+        return CheckResult.fail(f"{model}: {same}")
     from autograder.checks import stats
 
-    problem = stats.standard_normal(u, alpha, strata)
+    strata = np.concatenate(variances) if variances else None
+    problem = stats.standard_normal(np.concatenate(us), alpha / 2, strata) or stats.independent_calls(us, alpha / 2)
     if problem:
-        hint = {"input": "z = x + torch.randn_like(x)", "latent": "z = h + torch.randn_like(h)",
-                "scaled": "z = torch.sqrt(variance(h)) * torch.randn_like(h) (the standard deviation is the square root of the variance)"}[noise]
-        return CheckResult.fail(f"{model}: {where} should be iid N(0, 1), but {problem} — e.g. {hint}")
-    return CheckResult.ok(f"{model}: the noise is where it belongs and is distributed as expected")
+        where = {"input": "the noise on the input", "latent": "the noise in the latent, z - h,", "scaled": "z / sqrt(variance(h))"}[noise]
+        return CheckResult.fail(f"{model}: {where} should be iid N(0, 1) and fresh on every call, but {problem} — "
+                                f"e.g. {_HINTS[noise]}{_elsewhere(obs, noise, alpha)}")
+    return CheckResult.ok(f"{model}: the noise is where it belongs, distributed as expected and fresh on every call")
 
 
-def _reference_grads(obs: AutoencoderObservation, scaled: bool) -> dict[str, np.ndarray] | str:
+def _elsewhere(obs: AutoencoderObservation, noise: str, alpha: float) -> str:
+    """A hint when the noise fits another place of the sheet's models (a message only: never a verdict)."""
+    from autograder.checks import stats
+
+    for place in ("input", "latent"):
+        if place == noise:
+            continue
+        found = _noise(obs, place)
+        if not isinstance(found, str) and stats.standard_normal(np.concatenate(found[0]), alpha) is None:
+            return f"; the noise fits N(0, I) {_PLACES[place]} instead: is it added in the wrong place?"
+    return ""
+
+
+# ---------------------------------------------------------------- pathwise gradients
+
+
+def _reference_grads(obs: AutoencoderObservation, place: str) -> dict[str, np.ndarray] | str:
+    """The gradients of L along the sampled path, the recovered noise held fixed at `place`."""
     import torch
 
-    from autograder.probes import nets
-
-    # These tensors are tiny: torch's intra-op threads only add contention (10x slower under load).
-    torch.set_num_threads(1)
-    params = {k: torch.from_numpy(v.array().copy()).requires_grad_(True) for k, v in obs.params.items()}
-    x = torch.from_numpy(obs.x.array().copy())
-    g_in, g_out = (torch.from_numpy(a.copy()) for a in (obs.g_calls[-1].input.array(), obs.g_calls[-1].output.array()))
-    f_in = torch.from_numpy(obs.f_calls[-1].input.array().copy())
-    h = nets.mlp_apply(params, "g", g_in)
-    if scaled:
+    torch.set_num_threads(1)  # tiny tensors: intra-op threads only add contention
+    call = obs.linear.calls[0]
+    params = {k: torch.from_numpy(v.array().astype(np.float64)).requires_grad_(True) for k, v in obs.linear.params.items()}
+    x = torch.from_numpy(obs.batches[call.batch].array().astype(np.float64))
+    h0, z0 = (torch.from_numpy(a) for a in _offsets(obs)[0])
+    h = x @ params["g.0.weight"].T + params["g.0.bias"]
+    if place == "latent":
+        z = h + (z0 - h0)
+    elif place == "input":
+        eps = torch.linalg.solve(params["g.0.weight"].detach(), (z0 - h0).T).T
+        z = (x + eps) @ params["g.0.weight"].T + params["g.0.bias"]
+    else:
         var = obs.variance
-        if var is None or var.at_h is None or var.slope_at_h is None:
+        if var is None or not var.at_h or var.slope_at_h is None:
             return "variance(h) passes no gradient to h, so λ cannot learn the variance — compute it with torch operations on h"
-        v0 = torch.from_numpy(var.at_h.array().copy()).to(h.dtype)
+        v0 = torch.from_numpy(var.at_h[call.batch].array().astype(np.float64))
         if v0.shape != h.shape or not bool((v0 > 0).all()):
             return "variance(h) is not a positive tensor shaped like h at the encoder's outputs, so the sample and its gradient are undefined"
-        slope = torch.from_numpy(var.slope_at_h.array().copy()).to(h.dtype)
-        eps = f_in / torch.sqrt(v0)
+        slope = torch.from_numpy(var.slope_at_h.array().astype(np.float64))
         # the variance map linearised at the observed h: exact value and first derivative there
-        z = torch.sqrt(v0 + slope * (h - g_out)) * eps
-    else:
-        z = h + (f_in - g_out)
-    loss = ((x - nets.mlp_apply(params, "f", z)) ** 2).sum(dim=1).mean()
+        z = torch.sqrt(v0 + slope * (h - h0)) * (z0 / torch.sqrt(v0))
+    out = z @ params["f.0.weight"].T + params["f.0.bias"]
+    loss = ((x - out) ** 2).sum(dim=1).mean()
     names = list(params)
     grads = torch.autograd.grad(loss, [params[n] for n in names], allow_unused=True)
     return {n: (np.zeros(tuple(params[n].shape)) if gr is None else gr.numpy()) for n, gr in zip(names, grads)}
 
 
 def pathwise_gradient(record: ProbeRecord, *, model: str, rtol: float, atol: float, scaled: bool = False) -> CheckResult:
-    """The gradients equal those of L along the sampled path, with the noise the submission drew."""
+    """The gradients equal those of L along the sampled path, with the noise the submission drew.
+
+    The noise is recovered from x̃ and held fixed where the model drew it: scaled by
+    sqrt(variance(h)) (`scaled`), or added to x or to h, whichever matches (a misplaced noise is
+    the noise test's finding, not this one's).
+    """
     obs = _ready(record, model)
     if isinstance(obs, CheckResult):
         return obs
-    if not obs.g_calls or not obs.f_calls:
-        return CheckResult.fail(f"{model}.forward must call both g and f")
-    ref = _reference_grads(obs, scaled)
-    if isinstance(ref, str):
-        return CheckResult.fail(f"{model}: {ref}")
-    missing = [n for n, gr in obs.grads.items() if gr is None]
+    grads = obs.linear.calls[0].grads or {}
+    missing = [n for n, gr in grads.items() if gr is None]
     if missing:
-        return CheckResult.fail(f"{model}: no gradient reached {_listing(missing)} ({len(missing)}/{len(obs.grads)} tensors), "
+        return CheckResult.fail(f"{model}: no gradient reached {_listing(missing)} ({len(missing)}/{len(grads)} tensors), "
                                 "while the reparametrized path x~ = f(h + eps) would pass one — make the sample a differentiable function of h")
-    names = list(ref)
-    got = np.concatenate([obs.grads[n].array().ravel() for n in names])  # type: ignore[union-attr]
-    exp = np.concatenate([ref[n].ravel() for n in names])
-    offsets = np.cumsum([0] + [ref[n].size for n in names])
+    first: str | None = None
+    for place in (["scaled"] if scaled else ["latent", "input"]):
+        ref = _reference_grads(obs, place)
+        if isinstance(ref, str):
+            return CheckResult.fail(f"{model}: {ref}")
+        names = list(ref)
+        got = np.concatenate([grads[n].array().ravel() for n in names])  # type: ignore[union-attr]
+        exp = np.concatenate([ref[n].ravel() for n in names])
+        offsets = np.cumsum([0] + [ref[n].size for n in names])
 
-    def where(idx: tuple[int, ...]) -> str:
-        i = idx[0]
-        k = int(np.searchsorted(offsets, i, side="right") - 1)
-        local = np.unravel_index(i - offsets[k], ref[names[k]].shape)
-        return f"{names[k]}[{', '.join(str(int(j)) for j in local)}]"
+        def where(idx: tuple[int, ...], names: list[str] = names, offsets: np.ndarray = offsets) -> str:
+            k = int(np.searchsorted(offsets, idx[0], side="right") - 1)
+            local = np.unravel_index(idx[0] - offsets[k], ref[names[k]].shape)  # type: ignore[index]
+            return f"{names[k]}[{', '.join(str(int(j)) for j in local)}]"
 
-    problem = mismatch(got, exp, rtol=rtol, atol=atol, where=where)
-    if problem:
-        return CheckResult.fail(f"{model}: the gradients differ from the pathwise gradient under the noise you drew: {problem} — "
-                                "the sample must be a differentiable function of h (h + eps, mu + std * eps, .rsample())")
-    return CheckResult.ok(f"{model}: gradients equal the reparametrized pathwise gradient")
+        problem = mismatch(got, exp, rtol=rtol, atol=atol, where=where)
+        if problem is None:
+            return CheckResult.ok(f"{model}: gradients equal the reparametrized pathwise gradient")
+        first = first or problem
+    return CheckResult.fail(f"{model}: the gradients differ from the pathwise gradient under the noise you drew: {first} — "
+                            "the sample must be a differentiable function of h (h + eps, mu + std * eps, .rsample())")
 
 
 def variance_positive(record: ProbeRecord) -> CheckResult:

@@ -103,3 +103,26 @@ def _bins(strata: np.ndarray | None, shape: tuple[int, int]) -> list[tuple[str, 
         if mask.sum() >= 8:
             out.append((f"where variance(h) is in [{edges[i]:.3g}, {edges[i + 1]:.3g}]", mask))
     return out
+
+
+def independent_calls(us: list[np.ndarray], alpha: float) -> str | None:
+    """None if the noise of separate calls is uncorrelated; otherwise which calls share their draws.
+
+    For each pair of calls, the Pearson correlation r of their noise values (flattened, n each)
+    gives r sqrt((n-2)/(1-r^2)) ~ t(n-2) exactly when one of them is iid normal and independent of
+    the other; the pairs are combined with a union bound, so a true H0 is rejected with
+    probability at most `alpha`. Catches noise reused in part, or drawn from a reseeded generator
+    on a batch of another size.
+    """
+    pairs = [(i, j) for i in range(len(us)) for j in range(i + 1, len(us)) if us[i].shape == us[j].shape]
+    if not pairs:
+        return None
+    n = us[pairs[0][0]].size
+    t_crit = _quantile("t", alpha / len(pairs) / 2, n - 2)
+    for i, j in pairs:
+        r = float(np.corrcoef(us[i].ravel(), us[j].ravel())[0, 1])
+        t = r * np.sqrt((n - 2) / max(1e-300, 1 - r * r))
+        if abs(t) > t_crit:
+            return (f"the noise of calls {i + 1} and {j + 1} is correlated (r = {r:+.3f}): draws must be fresh and independent "
+                    "on every call (no noise stored and reused, no seed set in forward)")
+    return None

@@ -1,4 +1,13 @@
-"""Probe a model class `Model(g, f)`: run it on the grader's batch and record what g and f saw."""
+"""Probe a model class `Model(g, f)`: run it on the grader's batches and record what it returned.
+
+Nothing is read from how the model calls g and f. Two runs, each with a fresh instance:
+- `sheet`: the sheet's networks (MLPs, L < D), one call on x, with the gradients of the loss;
+- `linear`: invertible linear networks (see `nets.linear`), `calls` calls on x, x and a second
+  batch x2, with the gradients of the first: the parent recovers the noise of every call from
+  the returned tensors, so chunked, repeated, vmapped or checkpointed calls of g and f all count.
+The variance map (option `variance`) is probed on its own, on a grid and at the linear run's
+h = g(x), so that its test does not depend on `forward`.
+"""
 from __future__ import annotations
 
 import torch
@@ -6,101 +15,126 @@ import torch
 from autograder.probes import encode, nets
 from autograder.probes.encode import ProbeFailure
 
-_MAX_CALLS = 4
 _autograd_grad = torch.autograd.grad
-_randn = torch.randn
+_manual_seed = torch.manual_seed
+_equal = torch.equal
+_SECOND_BATCH = 50  # x2 = nets.inputs(seed + _SECOND_BATCH)
 
 
-def _recorder(calls: list, seen: list) -> object:
-    def hook(_module, args, output):
-        seen[0] += 1
-        if args and isinstance(args[0], torch.Tensor) and isinstance(output, torch.Tensor):
-            calls.append({"input": encode.tensor(args[0]), "output": encode.tensor(output)})
-            del calls[:-_MAX_CALLS]
-        # keep the last output with its graph for the variance probe
-        seen[1] = output
+def batches(seed: int, n: int) -> list[torch.Tensor]:
+    """The grader's batches: x for the first calls, x2 for the last."""
+    return [nets.inputs(seed, n), nets.inputs(seed + _SECOND_BATCH, n)]
 
-    return hook
+
+def call_batches(calls: int) -> list[int]:
+    """Which batch each call of the linear run gets: x, x, ..., then x2."""
+    return [0] * (calls - 1) + [1]
 
 
 def variance_grid() -> torch.Tensor:
-    """h over [-30, 30] in steps of 0.1, with exact zeros, shaped like an encoder output (., L)."""
-    grid = torch.cat([torch.linspace(-30.0, 30.0, 601), torch.tensor([0.0, -1e-3])])
-    return grid.reshape(-1, nets.L)
+    """h over [-30, 30] in steps of 0.1, with exact zeros, shaped like an encoder output (., D)."""
+    grid = torch.cat([torch.linspace(-30.0, 30.0, 601), torch.tensor([0.0, -1e-3, 1e-3])])
+    return grid.reshape(-1, nets.D)
 
 
-def _variance(model: object, h_last: torch.Tensor | None, labels: list[str], filename: str) -> dict:
+def _build(cls: type, g: torch.nn.Module, f: torch.nn.Module, labels: list[str], filename: str) -> tuple[object, dict | None]:
+    try:
+        return cls(g, f), None
+    except BaseException as exc:  # noqa: BLE001 - anything student code raises is an observation
+        return None, encode.error(exc, labels, filename)
+
+
+def _call(model: object, x: torch.Tensor, named: list, with_grads: bool, labels: list[str], filename: str) -> dict:
+    """One forward call on a copy of x; the loss is computed against the grader's own x."""
+    given = x.clone()
+    record: dict = {"output_type": "None"}
+    try:
+        with torch.enable_grad():
+            out = model(given)  # type: ignore[operator]
+    except BaseException as exc:  # noqa: BLE001
+        record["error"] = encode.error(exc, labels, filename)
+        return record
+    record["output_type"] = type(out).__name__
+    record["wrote_input"] = not _equal(given, x)
+    if not isinstance(out, torch.Tensor):
+        return record
+    record["output"] = encode.tensor(out)
+    if with_grads:
+        record["grads"] = {n: None for n, _ in named}
+        if tuple(out.shape) != tuple(x.shape):
+            record["grad_error"] = {"kind": "bad_value", "message": f"output shape {tuple(out.shape)} is not {tuple(x.shape)}"}
+        elif out.requires_grad:
+            try:
+                loss = ((x - out) ** 2).sum(dim=1).mean()
+                grads = _autograd_grad(loss, [p for _, p in named], allow_unused=True)
+                record["grads"] = {n: None if gr is None else encode.tensor(gr) for (n, _), gr in zip(named, grads)}
+            except BaseException as exc:  # noqa: BLE001
+                record["grad_error"] = encode.error(exc, labels, filename)
+    return record
+
+
+def _run(cls: type, nets_pair: tuple, xs: list[torch.Tensor], order: list[int], seed: int,
+         labels: list[str], filename: str) -> tuple[dict, object]:
+    g, f = nets_pair
+    named = nets.named_parameters(g, f)
+    run: dict = {"calls": []}
+    model, err = _build(cls, g, f, labels, filename)
+    if err is not None:
+        run["build_error"] = err
+    else:
+        _manual_seed(seed + 2)  # the student's own draws are reproducible too
+        for k, b in enumerate(order):
+            record = _call(model, xs[b], named, k == 0, labels, filename)
+            run["calls"].append({"batch": b, **record})
+            if "error" in record:
+                break
+    run["params"] = {n: encode.tensor(p) for n, p in named}  # as they are after the calls
+    return run, model
+
+
+def _variance(model: object, build_error: dict | None, h: list[torch.Tensor], labels: list[str], filename: str) -> dict:
     grid = variance_grid()
-    out: dict = {"grid": encode.tensor(grid)}
+    out: dict = {"grid": encode.tensor(grid), "at_h": []}
     fn = getattr(model, "variance", None)
-    if not callable(fn):
-        err = {"kind": "missing", "message": "the model has no method `variance(h)`"}
+    if build_error is not None or not callable(fn):
+        err = build_error or {"kind": "missing", "message": "the model has no method `variance(h)`"}
         return {**out, "grid_error": err, "at_h_error": err}
     try:
         v = fn(grid.clone())
         if not isinstance(v, torch.Tensor):
             raise ProbeFailure("bad_value", f"variance(h) returned {type(v).__name__}, expected a Tensor")
         out["on_grid"] = encode.tensor(v)
-    except BaseException as exc:  # noqa: BLE001 - anything student code raises is an observation
+    except BaseException as exc:  # noqa: BLE001
         out["grid_error"] = encode.error(exc, labels, filename)
-    if h_last is None:
-        out["at_h_error"] = {"kind": "bad_value", "message": "g was never called in forward"}
-        return out
     try:
-        hh = h_last.detach().clone().requires_grad_(True)
-        v = fn(hh)
-        if not isinstance(v, torch.Tensor):
-            raise ProbeFailure("bad_value", f"variance(h) returned {type(v).__name__}, expected a Tensor")
-        out["at_h"] = encode.tensor(v)
-        if v.requires_grad and v.shape == hh.shape:
-            (slope,) = _autograd_grad(v.sum(), hh, allow_unused=True)
-            if slope is not None:
-                out["slope_at_h"] = encode.tensor(slope)
+        for k, hk in enumerate(h):
+            hh = hk.detach().clone().requires_grad_(True)
+            with torch.enable_grad():
+                v = fn(hh)
+            if not isinstance(v, torch.Tensor):
+                raise ProbeFailure("bad_value", f"variance(h) returned {type(v).__name__}, expected a Tensor")
+            out["at_h"].append(encode.tensor(v))
+            if k == 0 and v.requires_grad and v.shape == hh.shape:
+                (slope,) = _autograd_grad(v.sum(), hh, allow_unused=True)
+                if slope is not None:
+                    out["slope_at_h"] = encode.tensor(slope)
     except BaseException as exc:  # noqa: BLE001
         out["at_h_error"] = encode.error(exc, labels, filename)
     return out
 
 
 def probe(ns: dict, target: str, seed: int, options: dict, labels: list[str], filename: str) -> dict:
-    """Build g, f and x from the seed, call `ns[target](g, f)(x)`, record calls and gradients."""
+    """Run `ns[target](g, f)` with the sheet's and with invertible networks; record outputs and gradients."""
     cls = ns.get(target)
     if cls is None:
         raise ProbeFailure("missing", f"`{target}` is not defined")
-    g, f = nets.build(seed)
-    x = nets.inputs(seed)
-    x_data = encode.tensor(x)  # recorded before the model may change its argument in place
-    g_calls: list = []
-    f_calls: list = []
-    g_seen, f_seen = [0, None], [0, None]
-    g.register_forward_hook(_recorder(g_calls, g_seen))
-    f.register_forward_hook(_recorder(f_calls, f_seen))
-    torch.manual_seed(seed + 2)  # the student's own draws are reproducible too
-    with torch.enable_grad():
-        model = cls(g, f)
-        out = model(x.clone())  # the loss below uses the grader's own, untouched x
-    named = nets.named_parameters(g, f)
-    obs: dict = {
-        "kind": "autoencoder",
-        "x": x_data,
-        "output_type": type(out).__name__,
-        "g_calls": g_calls,
-        "f_calls": f_calls,
-        "calls_seen": [g_seen[0], f_seen[0]],
-        "params": {n: encode.tensor(p) for n, p in named},
-        "grads": {n: None for n, _ in named},
-    }
-    if isinstance(out, torch.Tensor):
-        obs["output"] = encode.tensor(out)
-        if tuple(out.shape) != tuple(x.shape):
-            obs["grad_error"] = {"kind": "bad_value", "message": f"output shape {tuple(out.shape)} is not {tuple(x.shape)}"}
-        elif out.requires_grad:
-            loss = ((x - out) ** 2).sum(dim=1).mean()
-            try:
-                grads = _autograd_grad(loss, [p for _, p in named], allow_unused=True)
-                obs["grads"] = {n: None if gr is None else encode.tensor(gr) for (n, _), gr in zip(named, grads)}
-            except BaseException as exc:  # noqa: BLE001
-                obs["grad_error"] = encode.error(exc, labels, filename)
+    xs = batches(seed, int(options.get("batch", 512)))
+    obs: dict = {"kind": "autoencoder", "batches": [encode.tensor(x) for x in xs]}
+    obs["sheet"], _ = _run(cls, nets.build(seed), xs, [0], seed, labels, filename)
+    pair = nets.linear(seed, float(options.get("encoder_scale", 2.0)), float(options.get("decoder_scale", 1.5)))
+    obs["linear"], model = _run(cls, pair, xs, call_batches(int(options.get("calls", 3))), seed, labels, filename)
     if options.get("variance"):
-        h_last = g_seen[1] if isinstance(g_seen[1], torch.Tensor) else None
-        obs["variance"] = _variance(model, h_last, labels, filename)
+        with torch.no_grad():
+            h = [pair[0](x) for x in xs]
+        obs["variance"] = _variance(model, obs["linear"].get("build_error"), h, labels, filename)
     return obs
