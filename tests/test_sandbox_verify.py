@@ -102,3 +102,12 @@ def test_a_submission_that_changes_the_default_dtype_is_graded_normally(tmp_path
     path.write_text(SOLUTION.read_text() + "\ntorch.set_default_dtype(torch.float64)\n")
     res = grade(path)
     assert res.score == 42, [t.output for t in res.tests if t.score < t.max_score][:2]
+
+
+def test_gradients_of_other_tensors_are_refused(a, genuine):
+    spec, obs = genuine["q2"]
+    first = obs.linear.calls[0]
+    grads = {**first.grads, "f.0.weight": _tensor(np.ones((2, 2)))}
+    calls = [first.model_copy(update={"grads": grads}), *obs.linear.calls[1:]]
+    problem = verify.observation(spec, a.seed, obs.model_copy(update={"linear": obs.linear.model_copy(update={"calls": calls})}))
+    assert problem.startswith("gradients were reported for other tensors than g's and f's parameters")

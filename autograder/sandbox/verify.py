@@ -72,6 +72,10 @@ def _autoencoder(obs: AutoencoderObservation, seed: int, spec: dict) -> str | No
                     "use g and f as given, without training, re-initialising or converting them")
         if any(call.batch >= len(xs) for call in run.calls):
             return f"a call on a batch the grader did not give was reported — {_TAMPERED}"
+        for call in run.calls:
+            if call.grads is not None and (set(call.grads) != set(params) or any(
+                    gr is not None and gr.shape != params[n].shape for n, gr in call.grads.items())):
+                return f"gradients were reported for other tensors than g's and f's parameters — {_TAMPERED}"
     if [c.batch for c in obs.linear.calls] != order[:len(obs.linear.calls)] or len(obs.sheet.calls) > 1:
         return f"the calls were reported in another order than the grader's — {_TAMPERED}"
     if obs.variance is not None and not np.array_equal(obs.variance.grid.array(), autoencoder.variance_grid().numpy()):
