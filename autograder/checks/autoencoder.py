@@ -281,25 +281,25 @@ def pathwise_gradient(record: ProbeRecord, *, model: str, rtol: float, atol: flo
                             "the sample must be a differentiable function of h (h + eps, mu + std * eps, .rsample())")
 
 
-def variance_positive(record: ProbeRecord) -> CheckResult:
+def variance_positive(record: ProbeRecord, *, model: str) -> CheckResult:
     """variance(h) is finite and > 0 everywhere on the grid, h = 0 and negative h included."""
-    obs = _observation(record, "Problem2Model.variance")
+    obs = _observation(record, f"{model}.variance")
     if isinstance(obs, CheckResult):
         return obs
     var = obs.variance
     if var is None or var.on_grid is None:
         err = var.grid_error if var else None
-        return CheckResult.fail(error_text("Problem2Model.variance(h)", err) if err else "Problem2Model.variance(h) returned nothing")
+        return CheckResult.fail(error_text(f"{model}.variance(h)", err) if err else f"{model}.variance(h) returned nothing")
     h, v = var.grid.array(), var.on_grid.array()
     if v.shape != h.shape:
-        return CheckResult.fail(f"Problem2Model.variance(h) returned shape {v.shape} for h of shape {h.shape}: it must map h elementwise")
+        return CheckResult.fail(f"{model}.variance(h) returned shape {v.shape} for h of shape {h.shape}: it must map h elementwise")
     bad_finite = ~np.isfinite(v)
     if bad_finite.any():
         i = np.flatnonzero(bad_finite)[0]
-        return CheckResult.fail(f"Problem2Model.variance(h) is not finite at h = {h.flat[i]:g} ({v.flat[i]}) and {int(bad_finite.sum()) - 1} other points in [-30, 30]")
+        return CheckResult.fail(f"{model}.variance(h) is not finite at h = {h.flat[i]:g} ({v.flat[i]}) and {int(bad_finite.sum()) - 1} other points in [-30, 30]")
     bad = ~(v > 0)
     if bad.any():
         i = np.flatnonzero(bad)[np.argmin(np.abs(h.flat[np.flatnonzero(bad)]))]
-        return CheckResult.fail(f"Problem2Model.variance(h) is {v.flat[i]:g} at h = {h.flat[i]:g} ({int(bad.sum())}/{v.size} grid points are <= 0) — "
+        return CheckResult.fail(f"{model}.variance(h) is {v.flat[i]:g} at h = {h.flat[i]:g} ({int(bad.sum())}/{v.size} grid points are <= 0) — "
                                 "a variance must be strictly positive for every h the encoder can output: use softplus(h) or exp(h)")
     return CheckResult.ok(f"variance(h) is positive and finite on [-30, 30] (min {float(v.min()):.3g})")
