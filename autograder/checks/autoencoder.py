@@ -83,13 +83,13 @@ def _gradient_problems(grads: dict, label: str) -> list[str]:
         if none:
             hint = ("sampling with .sample() (or torch.normal, .detach(), torch.no_grad()) cuts the graph; "
                     "h + eps or .rsample() keeps it" if net == "g" else "is the output computed from f's output?")
-            problems.append(f"{label}, the {role} received no gradient (grad is None for {len(none)}/{len(names)} tensors: {_listing(none)}) — {hint}")
+            problems.append(f"{label}the {role} received no gradient (grad is None for {len(none)}/{len(names)} tensors: {_listing(none)}) — {hint}")
         elif nonfinite:
-            problems.append(f"{label}, the {role} has non-finite gradients (nan or inf in {_listing(nonfinite)}) — look for a sqrt or log of a value that can be 0 or negative")
+            problems.append(f"{label}the {role} has non-finite gradients (nan or inf in {_listing(nonfinite)}) — look for a sqrt or log of a value that can be 0 or negative")
         elif len(zero) == len(names):
             hint = ("torch.normal(mean, std) passes no gradient to its mean; write mean + std * torch.randn_like(mean)"
                     if net == "g" else "the output does not depend on f")
-            problems.append(f"{label}, the {role}'s gradient is exactly zero for {len(zero)}/{len(names)} tensors — {hint}")
+            problems.append(f"{label}the {role}'s gradient is exactly zero for {len(zero)}/{len(names)} tensors — {hint}")
     return problems
 
 
@@ -100,7 +100,7 @@ def gradients_reach(record: ProbeRecord, *, model: str) -> CheckResult:
         return obs
     problems: list[str] = []
     for name, label in _RUNS:
-        problems += _gradient_problems(getattr(obs, name).calls[0].grads or {}, label)
+        problems += _gradient_problems(getattr(obs, name).calls[0].grads or {}, "" if name == "sheet" else f"{label}, ")
         if problems:  # the same cause shows in both runs: name it once
             break
     if problems:

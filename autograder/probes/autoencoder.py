@@ -37,11 +37,20 @@ def variance_grid() -> torch.Tensor:
     return grid.reshape(-1, nets.D)
 
 
+def _observed(exc: BaseException, labels: list[str], filename: str) -> dict:
+    """An exception of student code as an observation; sys.exit and running out of memory end the
+    probe instead, so that the child reports them with the limit that was reached."""
+    err = encode.error(exc, labels, filename)
+    if isinstance(exc, (SystemExit, KeyboardInterrupt)) or err["kind"] == "memory":
+        raise exc
+    return err
+
+
 def _build(cls: type, g: torch.nn.Module, f: torch.nn.Module, labels: list[str], filename: str) -> tuple[object, dict | None]:
     try:
         return cls(g, f), None
     except BaseException as exc:  # noqa: BLE001 - anything student code raises is an observation
-        return None, encode.error(exc, labels, filename)
+        return None, _observed(exc, labels, filename)
 
 
 def _call(model: object, x: torch.Tensor, named: list, with_grads: bool, labels: list[str], filename: str) -> dict:
@@ -52,7 +61,7 @@ def _call(model: object, x: torch.Tensor, named: list, with_grads: bool, labels:
         with torch.enable_grad():
             out = model(given)  # type: ignore[operator]
     except BaseException as exc:  # noqa: BLE001
-        record["error"] = encode.error(exc, labels, filename)
+        record["error"] = _observed(exc, labels, filename)
         return record
     record["output_type"] = type(out).__name__
     record["wrote_input"] = not _equal(given, x)
@@ -69,7 +78,7 @@ def _call(model: object, x: torch.Tensor, named: list, with_grads: bool, labels:
                 grads = _autograd_grad(loss, [p for _, p in named], allow_unused=True)
                 record["grads"] = {n: None if gr is None else encode.tensor(gr) for (n, _), gr in zip(named, grads)}
             except BaseException as exc:  # noqa: BLE001
-                record["grad_error"] = encode.error(exc, labels, filename)
+                record["grad_error"] = _observed(exc, labels, filename)
     return record
 
 
@@ -105,7 +114,7 @@ def _variance(model: object, build_error: dict | None, h: list[torch.Tensor], la
             raise ProbeFailure("bad_value", f"variance(h) returned {type(v).__name__}, expected a Tensor")
         out["on_grid"] = encode.tensor(v)
     except BaseException as exc:  # noqa: BLE001
-        out["grid_error"] = encode.error(exc, labels, filename)
+        out["grid_error"] = _observed(exc, labels, filename)
     try:
         for k, hk in enumerate(h):
             hh = hk.detach().clone().requires_grad_(True)
@@ -119,7 +128,7 @@ def _variance(model: object, build_error: dict | None, h: list[torch.Tensor], la
                 if slope is not None:
                     out["slope_at_h"] = encode.tensor(slope)
     except BaseException as exc:  # noqa: BLE001
-        out["at_h_error"] = encode.error(exc, labels, filename)
+        out["at_h_error"] = _observed(exc, labels, filename)
     return out
 
 
