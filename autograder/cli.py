@@ -247,5 +247,31 @@ def assign(
         out_console.print(str(p))
 
 
+@app.command()
+def audit(
+    assignment: Annotated[str, typer.Argument(help="An assignment under assignments/ with an audit.toml.")] = "sheet03",
+    seeds: Annotated[int, typer.Option("--seeds", min=0, help="Also re-grade the rewrites under N other seeds.")] = 0,
+    json_file: Annotated[Optional[Path], typer.Option("--json", help="Write the figures to this JSON file.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Sandbox workers grading in parallel.")] = 1,
+) -> None:
+    """Grade generated rewrites and mutants of the reference solution; exit 1 when any was graded wrong."""
+    from autograder import audit as auditing
+    from autograder.audit import table as audit_table
+
+    try:
+        report = auditing.audit(assignment, seeds=seeds, jobs=jobs)
+    except (FileNotFoundError, ValueError, RuntimeError) as exc:  # ValueError: a declaration that does not apply
+        _fail(str(exc))
+    if audit_table.has_findings(report):
+        out_console.print(audit_table.wrong_table(report))
+    out_console.print(audit_table.coverage_table(report, api.assignments.load(assignment).questions))
+    if report.seed_report:
+        out_console.print(audit_table.seed_table(report.seed_report))
+    out_console.print(audit_table.summary(report))
+    if json_file:
+        json_file.write_text(report.model_dump_json(indent=1))
+    raise typer.Exit(1 if report.failed else 0)
+
+
 def main() -> None:
     app()
