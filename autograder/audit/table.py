@@ -95,12 +95,12 @@ def _short(text: str, limit: int = 180) -> str:
 
 def _rows(table: Table, label: str, items: list[Graded]) -> None:
     for g in items:
-        expected = ", ".join(g.expected) or "none"
-        lost = ", ".join(g.lost_questions) or "none"
+        change = f"{', '.join(g.expected) or 'none'} -> {', '.join(g.lost_questions) or 'none'}"
         if not g.lost:
-            table.add_row(label, g.id, expected, lost, "-", _short(g.doc))
+            table.add_row(label, g.id, change, "-", _short(g.doc))
         for t in g.lost:
-            table.add_row(label, g.id if t is g.lost[0] else "", expected, lost, t.key, _short(t.message))
+            first = t is g.lost[0]
+            table.add_row(label if first else "", g.id if first else "", change if first else "", t.key, _short(t.message))
 
 
 def has_findings(r: Report) -> bool:
@@ -112,8 +112,8 @@ def wrong_table(r: Report) -> Table:
     """The variants graded wrong (and the declared blind spots), each failing test with its message."""
     table = Table(title=f"audit {r.assignment}: {r.rewrites} rewrites, {r.mutants} mutants graded in {r.seconds:.1f} s "
                         f"({r.isolation})", show_lines=False)
-    for col in ("finding", "variant", "must lose", "lost", "test", "message (or the variant)"):
-        table.add_column(col, overflow="fold")
+    for col, width in (("finding", 14), ("variant", 28), ("must lose -> lost", 10), ("test", 18), ("message (or the reason)", 60)):
+        table.add_column(col, overflow="fold", min_width=width)
     if r.reference.lost:
         _rows(table, "reference lost points", [r.reference])
     _rows(table, "false failure", r.false_failures)
@@ -121,7 +121,8 @@ def wrong_table(r: Report) -> Table:
     _rows(table, "misattributed", r.misattributed)
     for g in r.blind_spots:
         state = "blind spot (now caught: drop the declaration)" if g.verdict == "ok" else "known blind spot"
-        table.add_row(state, g.id, ", ".join(g.expected), ", ".join(g.lost_questions) or "none", "-", _short(g.blind_spot or ""))
+        change = f"{', '.join(g.expected)} -> {', '.join(g.lost_questions) or 'none'}"
+        table.add_row(state, g.id, change, "-", _short(g.blind_spot or ""))
     if r.seed_report:
         _rows(table, "false failure (other seed)", r.seed_report.false_failures)
     return table

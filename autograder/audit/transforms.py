@@ -209,8 +209,9 @@ def _extract(tree: ast.Module, scope: ast.AST, edit: Edit) -> None:
         raise TransformError(f"extract: {name!r} is not a fresh identifier")
     outside = _module_names(tree)
     params: list[str] = []
-    for node in ast.walk(pattern):
-        if isinstance(node, ast.Name) and node.id not in outside and node.id not in params:
+    names = sorted((n for n in ast.walk(pattern) if isinstance(n, ast.Name)), key=lambda n: (n.lineno, n.col_offset))
+    for node in names:  # in the order they appear in the expression
+        if node.id not in outside and node.id not in params:
             params.append(node.id)
     _replace_expr(tree, scope, Edit(kind="replace_expr", scope=edit.scope, old=edit.old, new=f"{name}({', '.join(params)})"))
     helper = _stmts(f"def {name}({', '.join(params)}):\n    return {ast.unparse(pattern)}\n")[0]

@@ -4,14 +4,14 @@
     id = "sample_not_rsample_$q"          # `$name` is filled in from each entry of `each`
     family = "mutant"                      # or "rewrite": must keep full marks
     loses = ["$q"]                         # mutant: exactly the questions that must lose points
-    doc = "Normal(h, 1).sample() instead of .rsample()"
+    doc = "Normal(mu, 1).sample() instead of .rsample()"
     blind_spot = "why the grader cannot see it"   # optional: reported apart, never fails the audit
-    each = [{ q = "q1b", model = "Model2" }, ...]  # optional
+    each = [{ q = "q1", cls = "Net" }, ...]       # optional
     [[variant.edit]]                       # applied in order to the reference solution
     kind = "replace_expr"                  # see autograder.audit.transforms
-    scope = "$model.forward"
-    old = "h + torch.randn_like(h)"
-    new = "torch.distributions.Normal(h, 1.0).sample()"
+    scope = "$cls.forward"
+    old = "mu + torch.randn_like(mu)"
+    new = "torch.distributions.Normal(mu, 1.0).sample()"
 """
 from __future__ import annotations
 
