@@ -55,3 +55,32 @@ def test_non_finite_and_too_small_samples():
     u[0, 0] = np.nan
     assert "non-finite" in standard_normal(u, ALPHA)
     assert "too few" in standard_normal(np.zeros((3, K)), ALPHA)
+
+
+# ---------------------------------------------------------------- fresh draws across calls, rows of one call
+
+from autograder.checks.autoencoder import _repeated_rows  # noqa: E402
+from autograder.checks.stats import independent_calls  # noqa: E402
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_independent_calls_pass_and_have_no_repeated_rows(seed):
+    us = [rng(seed * 3 + k).standard_normal((512, 4)) for k in range(3)]
+    assert independent_calls(us, ALPHA) is None
+    assert all(_repeated_rows(u) is None for u in us)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_noise_reused_in_part_across_calls_is_caught(seed):
+    r = rng(seed)
+    first = r.standard_normal((512, 4))
+    half = np.concatenate([first[:256], r.standard_normal((256, 4))])  # a buffer refreshed for half the rows
+    assert "the noise of calls 1 and 2 is correlated" in independent_calls([first, half, r.standard_normal((512, 4))], ALPHA)
+
+
+def test_rows_repeated_within_a_call_are_found_despite_rounding():
+    r = rng(1)
+    half = r.standard_normal((256, 4))
+    u = np.concatenate([half, half + r.standard_normal((256, 4)) * 1e-6])  # recovered from float32 outputs
+    i, j = _repeated_rows(u)
+    assert j - i == 256

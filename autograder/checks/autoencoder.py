@@ -149,6 +149,30 @@ def _noise(obs: AutoencoderObservation, place: str) -> tuple[list[np.ndarray], l
     return us, (variances if place == "scaled" else None)
 
 
+def _repeated_rows(u: np.ndarray) -> tuple[int, int] | None:
+    """Two rows of one call with the same noise vector (to 1e-5), if any.
+
+    Under H0 two rows agree in all k coordinates to 1e-5 with probability below (1e-5)^k per pair:
+    about 1e-15 for a whole batch of 512 rows and k = 4, so this never fails a correct model.
+    """
+    keys = np.round(u / 1e-5).astype(np.int64)
+    _, first, counts = np.unique(keys, axis=0, return_index=True, return_counts=True)
+    if not (counts > 1).any():
+        return None
+    dup = keys[first[np.argmax(counts > 1)]]
+    rows = np.flatnonzero((keys == dup).all(axis=1))
+    return int(rows[0]), int(rows[1])
+
+
+def _repeated_noise(us: list[np.ndarray]) -> str | None:
+    for k, u in enumerate(us):
+        rows = _repeated_rows(u)
+        if rows:
+            return (f"rows {rows[0]} and {rows[1]} of call {k + 1} drew the same noise, where every row needs its own draw "
+                    "(not a smaller draw repeated or expanded over the batch)")
+    return None
+
+
 def _same_noise(us: list[np.ndarray], batches: list[int]) -> str | None:
     for i in range(len(us)):
         for j in range(i + 1, len(us)):
@@ -187,7 +211,7 @@ def noise_structure(record: ProbeRecord, *, model: str, noise: str, alpha: float
     from autograder.checks import stats
 
     strata = np.concatenate(variances) if variances else None
-    problem = stats.standard_normal(np.concatenate(us), alpha / 2, strata) or stats.independent_calls(us, alpha / 2)
+    problem = stats.standard_normal(np.concatenate(us), alpha / 2, strata) or stats.independent_calls(us, alpha / 2) or _repeated_noise(us)
     if problem:
         where = {"input": "the noise on the input", "latent": "the noise in the latent, z - h,", "scaled": "z / sqrt(variance(h))"}[noise]
         return CheckResult.fail(f"{model}: {where} should be iid N(0, 1) and fresh on every call, but {problem} — "
