@@ -263,7 +263,7 @@ def audit(
     except (FileNotFoundError, ValueError, RuntimeError) as exc:  # ValueError: a declaration that does not apply
         _fail(str(exc))
     if audit_table.has_findings(report):
-        out_console.print(audit_table.wrong_table(report), width=max(out_console.width, 150))
+        out_console.print(audit_table.wrong_table(report))
     out_console.print(audit_table.coverage_table(report, api.assignments.load(assignment).questions))
     if report.seed_report:
         out_console.print(audit_table.seed_table(report.seed_report))

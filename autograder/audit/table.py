@@ -100,7 +100,9 @@ def _rows(table: Table, label: str, items: list[Graded]) -> None:
             table.add_row(label, g.id, change, "-", _short(g.doc))
         for t in g.lost:
             first = t is g.lost[0]
-            table.add_row(label if first else "", g.id if first else "", change if first else "", t.key, _short(t.message))
+            same = not first and t.message[:60] == g.lost[0].message[:60]
+            table.add_row(label if first else "", g.id if first else "", change if first else "", t.key,
+                          "(the same cause)" if same else _short(t.message))
 
 
 def has_findings(r: Report) -> bool:
@@ -111,18 +113,19 @@ def has_findings(r: Report) -> bool:
 def wrong_table(r: Report) -> Table:
     """The variants graded wrong (and the declared blind spots), each failing test with its message."""
     table = Table(title=f"audit {r.assignment}: {r.rewrites} rewrites, {r.mutants} mutants graded in {r.seconds:.1f} s "
-                        f"({r.isolation})", show_lines=False)
-    for col, width in (("finding", 14), ("variant", 28), ("must lose -> lost", 10), ("test", 18), ("message (or the reason)", 60)):
-        table.add_column(col, overflow="fold", min_width=width)
+                        f"({r.isolation})", expand=True)
+    for col, width in (("finding", 16), ("variant", 34), ("must lose -> lost", 12), ("test", 22)):
+        table.add_column(col, overflow="fold", max_width=width)
+    table.add_column("message (or the reason)", overflow="fold", ratio=1)
     if r.reference.lost:
         _rows(table, "reference lost points", [r.reference])
     _rows(table, "false failure", r.false_failures)
     _rows(table, "missed", r.missed)
     _rows(table, "misattributed", r.misattributed)
     for g in r.blind_spots:
-        state = "blind spot (now caught: drop the declaration)" if g.verdict == "ok" else "known blind spot"
+        state = "blind spot now caught: drop its declaration" if g.verdict == "ok" else "known blind spot"
         change = f"{', '.join(g.expected)} -> {', '.join(g.lost_questions) or 'none'}"
-        table.add_row(state, g.id, change, "-", _short(g.blind_spot or ""))
+        table.add_row(state, g.id, change, "-", _short(g.blind_spot or "", 400))
     if r.seed_report:
         _rows(table, "false failure (other seed)", r.seed_report.false_failures)
     return table
@@ -147,7 +150,7 @@ def seed_table(s: SeedReport) -> Table:
     for col in ("test", "stated alpha", "failures", "rate", "95% upper bound"):
         table.add_column(col, justify="right" if col != "test" else "left")
     for row in s.rows:
-        alpha = "none (exact check)" if row.alpha is None else f"{row.alpha:g}"
+        alpha = "exact" if row.alpha is None else f"{row.alpha:g}"
         table.add_row(row.test, alpha, f"{row.failures}/{row.gradings}", f"{row.rate:.3g}", f"{row.upper95:.3g}")
     return table
 

@@ -117,10 +117,13 @@ def load(name: str, path: Path | None = None) -> list[Declaration]:
 
 
 def reference_source(name: str) -> str:
-    """The assignment's reference solution, rendered from its single source (as solutions/<name>.py is)."""
-    from autograder.authoring.build import render_committed
+    """The assignment's reference solution, rendered from its single source as solutions/<name>.py is
+    (only the header docstring differs)."""
+    from autograder.authoring import render
+    from autograder.authoring.build import Sources
 
-    return render_committed(name)[f"solutions/{name}.py"]
+    s = Sources.read(name)
+    return render.python_file(s.cells, render.Variant.SOLUTION, f"Reference solution: {s.assignment.title} (audited).")
 
 
 def generate(decl: Declaration, reference: ast.Module) -> Variant:
