@@ -90,6 +90,8 @@ def test_inline_puts_the_method_body_in_place_of_the_call():
     Edit(kind="rename", scope="M", old="nothing_here", new="other"),
     Edit(kind="inline", scope="M.forward", old="missing"),
     Edit(kind="replace_expr", scope="N.forward", old="x", new="y"),
+    Edit(kind="replace_stmt", old="ANSWER = 1.0\nANSWER = 1.0", new="pass"),
+    Edit(kind="replace_body", scope="M", new="pass"),
 ])
 def test_an_edit_that_does_not_match_is_an_error_not_a_no_op(edit):
     with pytest.raises(TransformError):
@@ -164,6 +166,8 @@ def test_verdicts():
     assert run.verdict(v("mutant", ("q1c",)), ["q1b"], lost) == "missed"
     two = lost + [run.Lost(key="q2.noise", question="q2", outcome="failed", message="m")]
     assert run.verdict(v("mutant", ("q1b",)), ["q1b", "q2"], two) == "misattributed"
+    ours = [run.Lost(key="q1b.noise", question="q1b", outcome="grader_error", message="grader error")]
+    assert run.verdict(v("mutant", ("q1b",)), ["q1b"], ours) == "misattributed"  # caught by our bug is not caught
 
 
 # ---------------------------------------------------------------- through the sandbox

@@ -8,17 +8,18 @@ seed: `api.observe` hands `Assignment.seed` to the child, so no extra parameter 
 from __future__ import annotations
 
 import threading
-import time
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
-from autograder import api, checks
+from autograder import api, checks, load
 from autograder.assignment import Assignment
 from autograder.audit.variants import Variant
 from autograder.model import Outcome, TestResult
+from autograder.report.results import StoredObservations
 from autograder.sandbox.isolation import available
 from autograder.sandbox.runner import Worker
 
@@ -98,7 +99,13 @@ def grade_all(a: Assignment, tasks: list[Task], *, jobs: int = 1, isolation: str
                     i = queue.pop()
                 task = tasks[i]
                 sa = seeded[task.seed]
-                stored = api.observe(worker, sa, f"{task.variant.id}.py", task.variant.source.encode(), limits)
+                name, data = f"{task.variant.id}.py", task.variant.source.encode()
+                try:
+                    stored = api.observe(worker, sa, name, data, limits)
+                except Exception:  # noqa: BLE001 - as in `grade`: our bug is a grader error of this variant
+                    stored = StoredObservations(submission=name, sha256=load.digest(data), assignment=sa.name,
+                                                probe_fingerprint=sa.probe_fingerprint, grader_error=traceback.format_exc())
+                    worker.close()
                 tests, _ = api.judge(sa, stored)
                 results[i] = _assess(task.variant, task.seed, tests)
                 if on_done:
@@ -114,15 +121,3 @@ def grade_all(a: Assignment, tasks: list[Task], *, jobs: int = 1, isolation: str
 def seeds_for(a: Assignment, n: int) -> list[int]:
     """The n extra seeds of a `--seeds n` run (the rubric's own seed is not among them)."""
     return [a.seed + k * SEED_STEP for k in range(1, n + 1)]
-
-
-@dataclass(frozen=True)
-class Timed:
-    graded: list[Graded]
-    seconds: float
-
-
-def timed(fn: Callable[[], list[Graded]]) -> Timed:
-    t0 = time.perf_counter()
-    graded = fn()
-    return Timed(graded, time.perf_counter() - t0)

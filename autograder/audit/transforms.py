@@ -114,8 +114,10 @@ def _replace_expr(tree: ast.Module, scope: ast.AST, edit: Edit) -> None:
 
 
 def _replace_stmt(tree: ast.Module, scope: ast.AST, edit: Edit) -> None:
-    (pattern,) = _stmts(edit.old) or [None]
-    new = _stmts(edit.new)
+    old = _stmts(edit.old)
+    if len(old) != 1:
+        raise TransformError(f"replace_stmt: `old` must be one statement, got {len(old)}")
+    pattern, new = old[0], _stmts(edit.new)
     hits = 0
     for node in ast.walk(scope):
         for field in ("body", "orelse", "finalbody"):
@@ -221,9 +223,9 @@ def _extract(tree: ast.Module, scope: ast.AST, edit: Edit) -> None:
 
 def _inline(tree: ast.Module, scope: ast.AST, edit: Edit) -> None:
     method = edit.old.strip()
-    owner = next((c for c in ast.walk(tree) if isinstance(c, ast.ClassDef) and any(
-        isinstance(s, ast.FunctionDef) and s.name == method and s in c.body for s in c.body)
-        and any(scope is n for n in ast.walk(c))), None)
+    owner = next((c for c in ast.walk(tree) if isinstance(c, ast.ClassDef)
+                  and any(isinstance(s, ast.FunctionDef) and s.name == method for s in c.body)
+                  and any(n is scope for n in ast.walk(c))), None)
     if owner is None:
         raise TransformError(f"inline: no method {method!r} in the class around {edit.scope!r}")
     fn = next(s for s in owner.body if isinstance(s, ast.FunctionDef) and s.name == method)
