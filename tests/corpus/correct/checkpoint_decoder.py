@@ -1,0 +1,91 @@
+# Sheet 03 -- activation checkpointing: the decoder (and in Model 1 also the encoder) is run through
+# torch.utils.checkpoint.checkpoint(..., use_reentrant=False), i.e. re-run during backward.
+# Source of the style: pytorch/pytorch, docs/source/checkpoint.rst (RNG state stashed and restored on recompute)
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.utils.checkpoint import checkpoint
+
+
+class Model1(nn.Module):
+    def __init__(self, g, f):
+        super().__init__()
+        self.g = g
+        self.f = f
+
+    def forward(self, x):
+        z = x + torch.randn_like(x)
+        h = checkpoint(self.g, z, use_reentrant=False)
+        return checkpoint(self.f, h, use_reentrant=False)
+
+
+class Model2(nn.Module):
+    def __init__(self, g, f):
+        super().__init__()
+        self.g = g
+        self.f = f
+
+    def forward(self, x):
+        h = self.g(x)
+        z = h + torch.randn_like(h)
+        return checkpoint(self.f, z, use_reentrant=False)
+
+
+class Model3(nn.Module):
+    def __init__(self, g, f):
+        super().__init__()
+        self.g = g
+        self.f = f
+
+    def _decode_noisy(self, h):
+        # the noise is drawn INSIDE the checkpointed function: recomputation replays the same RNG state
+        return self.f(h + torch.randn_like(h))
+
+    def forward(self, x):
+        h = self.g(x)
+        return checkpoint(self._decode_noisy, h, use_reentrant=False)
+
+
+class Problem2Model(nn.Module):
+    def __init__(self, g, f):
+        super().__init__()
+        self.g = g
+        self.f = f
+
+    def variance(self, h):
+        return F.softplus(h)
+
+    def forward(self, x):
+        h = checkpoint(self.g, x, use_reentrant=False)
+        z = self.variance(h).sqrt() * torch.randn_like(h)
+        return checkpoint(self.f, z, use_reentrant=False)
+
+
+REPARAM_NEEDED = {"model1": False, "model2": True, "model3": False, "problem2": True}
+
+JUSTIFICATIONS = {
+    "model1": "No. The noise z ~ N(x, I) only depends on the data; lambda and psi enter after the "
+              "sampling, so for the drawn z the loss is a differentiable function of both.",
+    "model2": "Yes. z ~ N(g(x), I) has a mean that depends on lambda, and we cannot backpropagate "
+              "through a sampling step. Write z = h + eps with eps ~ N(0, I).",
+    "model3": "No. z ~ N(0, I) is parameter free and is added to h, so the model is already in the "
+              "reparametrized form; gradients flow through h + z.",
+    "problem2": "Yes. The variance depends on lambda through h, so we draw eps ~ N(0, I) and set "
+                "z = sqrt(var(h)) * eps.",
+}
+
+PROBLEM2_ISSUE = ("diag(h_i) is used as a covariance matrix, but h_i = g(x_i) comes out of a linear layer and "
+                  "can be zero or negative; variances must be strictly positive, so N(0, diag(h_i)) is not "
+                  "defined. Map h_i through a positive function first.")
+
+
+def optimal_discriminator(p_star, p_theta):
+    return p_star / (p_star + p_theta)
+
+
+D_STAR_CASES = {"optimal_generator": 0.5, "generator_misses": 1.0, "generator_hallucinates": 0.0}
+
+PROOF_3A = """L(theta, phi) = E_{p*}[log D(x)] + E_{p_theta}[log(1 - D(x))]
+           = int p*(x) log D(x) + p_theta(x) log(1 - D(x)) dx   (x = f_theta(z) in the second term).
+For every x the integrand is a log y + b log(1 - y) with a = p*(x), b = p_theta(x), y = D(x),
+maximal at y = a / (a + b) by the hint. D_phi* attains this for every x at once, so it maximises L."""
