@@ -1,6 +1,7 @@
 # Sheet 03 -- Lightning-like module structure (encode / decode / sample_latent / training_step /
 # configure_optimizers) on plain nn.Module, posterior as torch.distributions.Independent(Normal, 1).rsample().
-# Source of the style: Lightning-Universe/lightning-bolts, pl_bolts/models/autoencoders/basic_vae (VAE template)
+# Source of the style: Lightning-Universe/lightning-bolts, pl_bolts/models/autoencoders/basic_vae/basic_vae_module.py
+# (training_step / configure_optimizers, posterior Normal(z_mu, z_std) sampled with rsample())
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

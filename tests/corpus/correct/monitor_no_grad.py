@@ -1,6 +1,7 @@
 # Sheet 03 -- extra calls of g and f under torch.no_grad() for monitoring (clean reconstruction of x,
 # decoding of the mean h), as in training loops that log a deterministic reconstruction error.
-# Source of the style: Lightning-Universe/lightning-bolts, pl_bolts/models/autoencoders/basic_vae (logs dict in step)
+# Source of the style: Lightning-Universe/lightning-bolts, pl_bolts/models/autoencoders/basic_vae/basic_vae_module.py
+# (training_step logs recon / KL values with log_dict)
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

@@ -1,6 +1,6 @@
 # Sheet 03 -- torch.distributions.MultivariateNormal with an explicit (diagonal) covariance, sampled
 # with rsample(), as in VAEs with a full-covariance posterior.
-# Source of the style: dhuseljic/vae_full_covariance (MultivariateNormal(loc, scale_tril).rsample())
+# Source of the style: dhuseljic/vae_full_covariance (README: a VAE whose posterior is a full-covariance Gaussian)
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

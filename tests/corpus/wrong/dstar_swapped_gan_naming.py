@@ -1,6 +1,6 @@
 # Sheet 03 -- the GAN-paper argument order: the student's signature is (p_g, p_data), while the contract
 # calls optimal_discriminator(p_star, p_theta); the formula is right for the names, wrong for the call.
-# Source of the style: mustafa-abdool/cs236g_project (GAN course code naming p_data / p_g)
+# Source of the style: DongjunLee/notes, notes/Generative/gan.md (Goodfellow et al.'s p_g / p_data naming)
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

@@ -1,6 +1,7 @@
 # Sheet 03 -- noise vector drawn once in __init__ (register_buffer) with the input dimension read off the
 # encoder's first weight, then broadcast over every batch.
-# Source of the style: AntixK/PyTorch-VAE, models/vanilla_vae.py (buffers / sizes read from the modules)
+# Source of the style: AntixK/PyTorch-VAE, models/vanilla_vae.py (sizes fixed at construction; sample() draws
+# torch.randn(num_samples, latent_dim))
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

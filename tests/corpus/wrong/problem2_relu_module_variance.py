@@ -1,6 +1,6 @@
 # Sheet 03 -- nn.ReLU() as the "positivity" layer of the variance head (ReLU is non-negative, not
 # strictly positive): variance 0 wherever h <= 0.
-# Source of the style: Lightning-Universe/lightning-bolts, pl_bolts/models/autoencoders/basic_vae (fc_var head + activation)
+# Source of the style: AntixK/PyTorch-VAE, models/vanilla_vae.py (a separate fc_var head for the variance)
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
