@@ -14,7 +14,6 @@ from autograder import assignment as assignments
 from autograder.audit import run, table, variants
 from autograder.audit.run import Graded, Task
 from autograder.audit.table import Report, SeedReport
-from autograder.sandbox.isolation import available
 
 __all__ = ["Report", "audit"]
 
@@ -23,21 +22,20 @@ def audit(name: str = "sheet03", *, seeds: int = 0, jobs: int = 1, isolation: st
           on_done: Callable[[Graded], None] | None = None) -> Report:
     """Grade the reference and every declared variant; with `seeds`, re-grade the rewrites under other seeds."""
     a = assignments.load(name)
-    reference_source, generated = variants.variants(name)
-    reference = variants.Variant(id="reference", family="rewrite", doc="the reference solution", loses=(),
-                                 blind_spot=None, edits=(), source=reference_source)
-    t0 = time.perf_counter()
-    graded = run.grade_all(a, [Task(v, a.seed) for v in [reference, *generated]], jobs=jobs, isolation=isolation,
-                           on_done=on_done)
-    seconds = time.perf_counter() - t0
-    seed_report = None
-    if seeds > 0:
-        rewrites = [reference, *(v for v in generated if v.family == "rewrite")]
-        extra = run.seeds_for(a, seeds)
-        t1 = time.perf_counter()
-        regraded = run.grade_all(a, [Task(v, s) for s in extra for v in rewrites], jobs=jobs, isolation=isolation,
-                                 on_done=on_done)
-        seed_report = SeedReport(seeds=extra, gradings=len(regraded), seconds=round(time.perf_counter() - t1, 3),
-                                 rows=table.seed_rows(a, regraded),
-                                 false_failures=[g for g in regraded if g.verdict != "ok"])
-    return table.build(a, available(isolation).value, seconds, graded[0], graded[1:], seed_report)
+    with run.Graders(a, jobs=jobs, isolation=isolation) as graders:  # the workers start while variants are made
+        reference_source, generated = variants.variants(name)
+        reference = variants.Variant(id="reference", family="rewrite", doc="the reference solution", loses=(),
+                                     blind_spot=None, edits=(), source=reference_source)
+        t0 = time.perf_counter()
+        graded = graders.grade([Task(v, a.seed) for v in [reference, *generated]], on_done)
+        seconds = time.perf_counter() - t0
+        seed_report = None
+        if seeds > 0:
+            rewrites = [reference, *(v for v in generated if v.family == "rewrite")]
+            extra = run.seeds_for(a, seeds)
+            t1 = time.perf_counter()
+            regraded = graders.grade([Task(v, s) for s in extra for v in rewrites], on_done)
+            seed_report = SeedReport(seeds=extra, gradings=len(regraded), seconds=round(time.perf_counter() - t1, 3),
+                                     rows=table.seed_rows(a, regraded),
+                                     false_failures=[g for g in regraded if g.verdict != "ok"])
+    return table.build(a, graders.level.value, seconds, graded[0], graded[1:], seed_report)

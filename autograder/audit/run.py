@@ -2,15 +2,15 @@
 
 Each source goes through `api.observe` (the sandboxed worker runs it, the probes record) and
 `api.judge` (checks and rubric in this process), exactly as `autograder grade` does, on
-`jobs` warm workers. Re-grading under another seed passes a copy of the assignment with that
+`jobs` warm workers (`Graders`). Re-grading under another seed passes a copy of the assignment with that
 seed: `api.observe` hands `Assignment.seed` to the child, so no extra parameter is needed.
 """
 from __future__ import annotations
 
+import queue
 import threading
 import traceback
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
@@ -77,45 +77,89 @@ def _assess(variant: Variant, seed: int, tests: list[TestResult]) -> Graded:
                   blind_spot=variant.blind_spot)
 
 
-def grade_all(a: Assignment, tasks: list[Task], *, jobs: int = 1, isolation: str | None = None,
-              on_done: Callable[[Graded], None] | None = None) -> list[Graded]:
-    """Grade every task (a variant under a seed) on `jobs` warm workers; results in task order."""
-    level = available(isolation)
-    limits = api.limits_for(a)
-    seeded = {s: a.model_copy(update={"seed": s}) for s in {t.seed for t in tasks}}
-    results: list[Graded | None] = [None] * len(tasks)
-    queue = list(reversed(range(len(tasks))))
-    lock = threading.Lock()
-    importing = threading.Thread(target=checks.preload, daemon=True)  # while the workers start
-    importing.start()
+class Graders:
+    """`jobs` warm sandbox workers, each started in its own long-lived thread (bwrap's
+    --die-with-parent follows the starting thread), grading tasks from one queue.
 
-    def slot(k: int) -> None:
-        with Worker(slot=k, level=level) as worker:
-            importing.join()
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    i = queue.pop()
-                task = tasks[i]
-                sa = seeded[task.seed]
-                name, data = f"{task.variant.id}.py", task.variant.source.encode()
-                try:
-                    stored = api.observe(worker, sa, name, data, limits)
-                except Exception:  # noqa: BLE001 - as in `grade`: our bug is a grader error of this variant
-                    stored = StoredObservations(submission=name, sha256=load.digest(data), assignment=sa.name,
-                                                probe_fingerprint=sa.probe_fingerprint, grader_error=traceback.format_exc())
-                    worker.close()
-                tests, _ = api.judge(sa, stored)
-                results[i] = _assess(task.variant, task.seed, tests)
-                if on_done:
-                    on_done(results[i])
+    Started on entering, before the caller generates its variants, so that the workers' start
+    overlaps that work; `grade` can be called several times (the audit, then its seeds).
+    """
 
-    jobs = max(1, min(jobs, len(tasks)))
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for f in [pool.submit(slot, k) for k in range(jobs)]:
-            f.result()
-    return [r for r in results if r is not None]
+    def __init__(self, a: Assignment, *, jobs: int = 1, isolation: str | None = None):
+        self.assignment = a
+        self.level = available(isolation)
+        self.limits = api.limits_for(a)
+        self.jobs = max(1, jobs)
+        self._queue: queue.Queue[tuple[Task, Callable[[Graded | BaseException], None]] | None] = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        self._seeded: dict[int, Assignment] = {}
+        self._importing = threading.Thread(target=checks.preload, daemon=True)
+
+    def __enter__(self) -> "Graders":
+        self._importing.start()  # the checks' imports (torch, scipy) overlap the workers' start
+        self._threads = [threading.Thread(target=self._serve, args=(k,), daemon=True) for k in range(self.jobs)]
+        for t in self._threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for _ in self._threads:
+            self._queue.put(None)
+        for t in self._threads:
+            t.join()
+
+    def _serve(self, k: int) -> None:
+        try:
+            worker = Worker(slot=k, level=self.level)
+            worker.start()
+        except BaseException as exc:  # noqa: BLE001 - reported to every task this thread takes
+            self._drain(exc)
+            return
+        try:
+            self._importing.join()
+            while (item := self._queue.get()) is not None:
+                task, done = item
+                done(self._grade(worker, task))
+        finally:
+            worker.release()
+
+    def _drain(self, exc: BaseException) -> None:
+        while (item := self._queue.get()) is not None:
+            item[1](exc)
+
+    def _grade(self, worker: Worker, task: Task) -> Graded:
+        a = self._seeded.setdefault(task.seed, self.assignment.model_copy(update={"seed": task.seed}))
+        name, data = f"{task.variant.id}.py", task.variant.source.encode()
+        try:
+            stored = api.observe(worker, a, name, data, self.limits)
+        except Exception:  # noqa: BLE001 - as in `grade`: our bug is a grader error of this variant
+            stored = StoredObservations(submission=name, sha256=load.digest(data), assignment=a.name,
+                                        probe_fingerprint=a.probe_fingerprint, grader_error=traceback.format_exc())
+            worker.close()
+        tests, _ = api.judge(a, stored)
+        return _assess(task.variant, task.seed, tests)
+
+    def grade(self, tasks: list[Task], on_done: Callable[[Graded], None] | None = None) -> list[Graded]:
+        """Grade every task (a variant under a seed); the results in task order."""
+        results: list[Graded | BaseException | None] = [None] * len(tasks)
+        left = threading.Semaphore(0)
+
+        def done_at(i: int) -> Callable[[Graded | BaseException], None]:
+            def done(result: Graded | BaseException) -> None:
+                results[i] = result
+                if on_done and isinstance(result, Graded):
+                    on_done(result)
+                left.release()
+            return done
+
+        for i, task in enumerate(tasks):
+            self._queue.put((task, done_at(i)))
+        for _ in tasks:
+            left.acquire()
+        failed = next((r for r in results if isinstance(r, BaseException)), None)
+        if failed is not None:
+            raise RuntimeError(f"the sandbox worker could not grade: {failed}") from failed
+        return [r for r in results if isinstance(r, Graded)]
 
 
 def seeds_for(a: Assignment, n: int) -> list[int]:
