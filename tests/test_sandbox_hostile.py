@@ -110,7 +110,7 @@ def leftovers() -> list[str]:
     """Processes of sandbox uids whose slot no live worker holds, and strays of spawn_survivors."""
     found = []
     for index in range(slots.MAX_SLOTS):
-        lock = slots._DIR / f"{index}.lock"  # noqa: SLF001 - the test peeks at the slot files
+        lock = slots.directory() / f"{index}.lock"
         if not lock.exists():
             continue
         fd = os.open(lock, os.O_RDWR | os.O_CLOEXEC)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import sys
 import time
@@ -15,11 +16,12 @@ import types
 
 import torch
 
-from autograder.probes import answers, autoencoder, encode, function
+from autograder.probes import answers, autoencoder, encode, function, module
 from autograder.sandbox.exits import size_text
 
-PROBES = {"autoencoder": autoencoder.probe, "function": function.probe, "answers": answers.probe}
-SUBMISSION_FILENAME = "<submission>"
+PROBES = {"autoencoder": autoencoder.probe, "function": function.probe, "answers": answers.probe,
+          "logdet_module": module.logdet_probe, "layer_stack": module.stack_probe}
+SUBMISSION_FILENAME = "<submission>"  # until run_job writes the source to a real file in the job's private dir
 _write = os.write
 _dumps = json.dumps
 _monotonic = time.monotonic
@@ -56,6 +58,27 @@ def _otter_stub() -> types.ModuleType:
     return mod
 
 
+def _write_source(source: str, workdir: str | None) -> str:
+    """Put the submission in a real file, so that `inspect`, `linecache` and TorchScript can read it back."""
+    if not workdir:
+        return "<submission>"
+    path = os.path.join(workdir, "submission.py")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(source)
+    return path
+
+
+def _seed(seed: int) -> None:
+    """Seed every global generator honest code draws from, as torch's."""
+    torch.manual_seed(seed)
+    random.seed(seed)
+    try:
+        import numpy  # noqa: PLC0415 - optional; torch usually has it loaded already
+    except ImportError:
+        return
+    numpy.random.seed(seed % (1 << 32))
+
+
 def _load(source: str, labels: list[str]) -> dict:
     sys.modules.setdefault("otter", _otter_stub())
     module = types.ModuleType("submission")
@@ -79,12 +102,17 @@ def _error(exc: BaseException, labels: list[str], memory_mb: int) -> dict:
 
 
 def run_job(spec: dict, out_fd: int) -> None:
-    """Load the submission in `spec`, then run each probe in order, reporting on `out_fd`."""
+    """Load the submission in `spec`, then run each probe in order, reporting on `out_fd`.
+
+    `spec["workdir"]` is the job's private directory, where the source is written as a file.
+    """
+    global SUBMISSION_FILENAME
     channel = _Channel(out_fd)
     labels: list[str] = spec["line_labels"]
     memory_mb = int(spec.get("limits", {}).get("memory_mb", 0))
     torch.set_num_threads(1)
-    torch.manual_seed(spec["seed"])
+    _seed(spec["seed"])
+    SUBMISSION_FILENAME = _write_source(spec["source"], spec.get("workdir"))
     channel.send(type="hello", pid=os.getpid())
     try:
         ns = _load(spec["source"], labels)

@@ -1,21 +1,26 @@
 """The warm worker: imports torch once, then forks a fresh single-use child for every job.
 
 Runs inside the sandbox (see `isolation`), as `python -m autograder.sandbox.forkserver FD UID`:
-FD is its end of the control socket, UID the unprivileged uid its children take (or -1).
+FD is its end of the control socket, UID the unprivileged uid its children take (or -1), and
+PRIVATE_DEV 1 when /dev (so /dev/shm) belongs to this sandbox alone (the bubblewrap levels).
 Only the standard library, torch and the probes are imported here.
+
+The server never sees a submission: each job's spec (its source) comes in a memfd that only the
+job's own child reads, so a child inherits no earlier submission from the server's memory.
 
 The server is a child subreaper: whatever a job starts, even a daemon that double-forks and calls
 setsid, stays its descendant, so that `sweep` finds and kills it after the job.
 """
 from __future__ import annotations
 
+import json
 import os
 import select
-import shutil
 import signal
 import socket
 import sys
 import tempfile
+import traceback
 
 import torch
 
@@ -24,14 +29,25 @@ torch.set_num_threads(1)  # before any op: forked children of a multithreaded pa
 import torch.distributions  # noqa: E402,F401 - warm the imports students use
 import torch.nn.functional  # noqa: E402,F401
 
-from autograder.sandbox import child, landlock, limits, procs, wire  # noqa: E402
+try:  # the child seeds numpy's global generator; numpy.random imports more of the stdlib lazily
+    import numpy.random  # noqa: E402,F401
+except ImportError:
+    pass
+
+from autograder.sandbox import child, cleanup, landlock, limits, procs, wire  # noqa: E402
 
 _WATCH_SECONDS = 0.1  # how often a running job's processes are counted
 
 
-def _child(spec: dict, fds: list[int], tmpdir: str) -> None:
-    """The job's main process: wire its descriptors, confine it, run the submission; never returns."""
-    result_fd, out_fd, err_fd = fds
+def _read_spec(fd: int) -> dict:
+    with os.fdopen(fd, "rb") as fh:
+        return json.loads(fh.read())
+
+
+def _child(fds: list[int], tmpdir: str) -> None:
+    """The job's main process: read its spec, wire its descriptors, confine it, run the submission; never returns."""
+    result_fd, out_fd, err_fd, spec_fd = fds
+    spec = _read_spec(spec_fd)
     os.dup2(out_fd, 1)
     os.dup2(err_fd, 2)
     os.dup2(result_fd, 3)
@@ -45,7 +61,7 @@ def _child(spec: dict, fds: list[int], tmpdir: str) -> None:
     except BaseException as exc:  # noqa: BLE001 - never run student code unconfined
         os.write(2, f"autograder: the child could not be confined: {exc!r}\n".encode())
         os._exit(70)
-    child.run_job(spec, 3)
+    child.run_job({**spec, "workdir": tmpdir}, 3)
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -83,7 +99,7 @@ def _wait_job(sock: socket.socket, pid: int, uid: int | None, bomb_at: int) -> t
         os.close(pidfd)
 
 
-def _run(sock: socket.socket, spec: dict, fds: list[int], uid: int | None) -> None:
+def _run(sock: socket.socket, job_limits: dict, fds: list[int], uid: int | None, private_dev: bool) -> None:
     tmpdir = tempfile.mkdtemp(prefix="job-")
     if uid is not None:
         os.chown(tmpdir, uid, uid)
@@ -92,18 +108,22 @@ def _run(sock: socket.socket, spec: dict, fds: list[int], uid: int | None) -> No
     if pid == 0:
         try:
             sock.close()
-            _child(spec, fds, tmpdir)
+            _child(fds, tmpdir)
+        except BaseException:  # noqa: BLE001 - the grader's own failure: say what it was
+            os.write(2, f"autograder: the job's process failed before the submission ran:\n{traceback.format_exc()}".encode())
         finally:
             os._exit(70)  # a forked child must never return into the server's loop
     for fd in fds:
         os.close(fd)
     wire.send(sock, {"op": "started", "pid": pid})
-    bomb_at = max(4, int(spec["limits"].get("max_processes", 64)) // 2)
+    bomb_at = max(4, int(job_limits.get("max_processes", 64)) // 2)
     status, peak_kib, bomb = _wait_job(sock, pid, uid, bomb_at)
     if not bomb and (n := procs.count(uid)) >= bomb_at:  # a bomb still growing when the main process ended
         bomb = n
     left = procs.sweep(uid, pid)
-    shutil.rmtree(tmpdir, ignore_errors=True)
+    cleanup.remove_tree(tmpdir)
+    if private_dev:  # POSIX shared memory of this job, in the sandbox's own /dev
+        cleanup.empty_dir("/dev/shm")
     wire.send(sock, {"op": "exited", "pid": pid, **describe(status), "left_behind": left,
                      "peak_mb": max(0, peak_kib - base_kib) // 1024, "processes": bomb})
 
@@ -135,17 +155,18 @@ def _landlock_works() -> int:
 def main() -> None:
     """Serve jobs until the control socket closes."""
     fd, uid_arg = int(sys.argv[1]), int(sys.argv[2])
+    private_dev = len(sys.argv) > 3 and sys.argv[3] == "1"
     uid = None if uid_arg < 0 else uid_arg
     sock = socket.socket(fileno=fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     procs.become_subreaper()
     wire.send(sock, {"op": "ready", "pid": os.getpid(), "landlock": _landlock_works()})
     while True:
-        msg, fds = wire.recv(sock, max_fds=3)
+        msg, fds = wire.recv(sock, max_fds=4)
         if msg is None:
             return
-        if msg.get("op") == "run" and len(fds) == 3:
-            _run(sock, msg["spec"], fds, uid)
+        if msg.get("op") == "run" and len(fds) == 4:
+            _run(sock, msg["limits"], fds, uid, private_dev)
         else:
             for fd in fds:
                 os.close(fd)

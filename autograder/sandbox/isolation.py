@@ -17,23 +17,28 @@ from autograder.sandbox import landlock
 class Level(str, Enum):
     """From strongest to weakest."""
 
-    BWRAP = "bwrap"  # namespaces: own mounts (read-only, no solutions/output), pids, no network; child uid dropped
-    UID = "uid"  # no namespaces, but the child runs as a dedicated unprivileged uid
+    BWRAP = "bwrap"  # root: namespaces: own mounts (read-only, no solutions/output), pids, no network; child uid dropped
+    USERNS = "userns"  # an ordinary user: the same namespaces inside an unprivileged user namespace; the child keeps the user's uid
+    UID = "uid"  # root without namespaces: the child runs as a dedicated unprivileged uid
     PROCESS = "process"  # only a separate process with rlimits and its own session
 
     def describe(self) -> str:
         base = {
             Level.BWRAP: "bubblewrap sandbox (read-only filesystem without solutions or outputs, no network, "
             "private pid namespace) + unprivileged uid + rlimits",
+            Level.USERNS: "rootless bubblewrap sandbox (user namespace; read-only filesystem without solutions or outputs, "
+            "no network, private pid and IPC namespaces) + rlimits; the child keeps your uid outside the namespace",
             Level.UID: "unprivileged uid + rlimits (bubblewrap unavailable: the network and other processes are not hidden)",
-            Level.PROCESS: "separate process + rlimits, same uid as the grader (not root, no bubblewrap): weakest level",
+            Level.PROCESS: "separate process + rlimits, same uid as the grader (no bubblewrap namespaces): weakest level",
         }[self]
         version = landlock_abi()
         if not version:
-            return base + "; Landlock unavailable"
-        extra = ", no TCP" if version >= 4 else ""
-        extra += ", no signals or ptrace outside the submission" if version >= 6 else ", no ptrace outside the submission"
-        return base + f"; Landlock ABI {version} (reads only system and Python dirs, writes only its private dir{extra})"
+            base += "; Landlock unavailable"
+        else:
+            extra = ", no TCP" if version >= 4 else ""
+            extra += ", no signals or ptrace outside the submission" if version >= 6 else ", no ptrace outside the submission"
+            base += f"; Landlock ABI {version} (reads only system and Python dirs, writes only its private dir{extra})"
+        return base + "".join(f"\nnote: {n}" for n in refusals() if list(Level).index(self) > 0)
 
 
 UID_BASE = 61000  # slot k's children run as UID_BASE + k: distinct per concurrent worker
@@ -46,33 +51,98 @@ def landlock_abi() -> int:
     return landlock.abi()
 
 
-@functools.cache
-def _bwrap_works() -> bool:
+def _bwrap_failure(userns: bool) -> str | None:
+    """Why bubblewrap cannot build this level's namespaces here (None: it can)."""
     exe = shutil.which("bwrap")
-    if not exe or os.getuid() != 0:
-        return False
+    if not exe:
+        return "bubblewrap is not installed (apt-get install bubblewrap)"
     try:
-        return subprocess.run([exe, *_namespace_args(), "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
-                               "true"], capture_output=True, timeout=20).returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
+        run = subprocess.run([exe, *_namespace_args(userns), "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
+                              "true"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"bubblewrap could not run: {exc}"
+    if run.returncode == 0:
+        return None
+    return f"bubblewrap failed: {run.stderr.strip()[:300] or f'exit status {run.returncode}'}"
+
+
+USERNS_HELP = ("unprivileged user namespaces are denied on this host. To enable them: on Ubuntu >= 23.10 load the "
+               "AppArmor profile for bwrap (`sudo apparmor_parser -r /usr/share/apparmor/extra-profiles/bwrap-userns-restrict` "
+               "and copy it to /etc/apparmor.d/) or set `sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0`; "
+               "elsewhere check `sysctl kernel.unprivileged_userns_clone=1` and `user.max_user_namespaces > 0`; in a "
+               "container, allow the unshare/clone syscalls (e.g. docker --security-opt seccomp=unconfined)")
+
+
+@functools.cache
+def _probe() -> tuple[Level, tuple[str, ...]]:
+    """The strongest level this host offers, and why each stronger one was refused."""
+    notes: list[str] = []
+    if os.geteuid() == 0:
+        if (why := _bwrap_failure(userns=False)) is None:
+            return Level.BWRAP, ()
+        notes.append(f"level 'bwrap' refused: {why}")
+        if (where := unreadable_by_others()) is None:
+            return Level.UID, tuple(notes)
+        notes.append(f"level 'uid' refused: the sandbox uid cannot read {where}, where this Python lives (make it and "
+                     "its parents readable by others, e.g. `chmod o+rx`, or install Python under /usr or /opt); "
+                     "falling back to 'process'")
+        return Level.PROCESS, tuple(notes)
+    if (why := _bwrap_failure(userns=True)) is None:
+        return Level.USERNS, ()
+    notes.append(f"level 'userns' refused: {why}")
+    if "namespace" in why or "uid map" in why or "Operation not permitted" in why or "Permission denied" in why:
+        notes.append(USERNS_HELP)
+    notes.append("falling back to 'process' (the child keeps your uid and sees your files, Landlock permitting)")
+    return Level.PROCESS, tuple(notes)
+
+
+def refusals() -> list[str]:
+    """Why a stronger level than the one `available()` picks was refused here, with what to enable."""
+    return list(_probe()[1])
+
+
+def offered() -> list[Level]:
+    """Every level this host can grade at, strongest first (`userns` is for ordinary users, `uid` for root)."""
+    best = _probe()[0]
+    order = list(Level)
+    levels = [lvl for lvl in order[order.index(best):] if lvl is best or lvl is Level.PROCESS or (
+        lvl is Level.UID and os.geteuid() == 0 and unreadable_by_others() is None)]
+    return levels
 
 
 def available(requested: str | None = None) -> Level:
     """The strongest level available, or the requested one if it is available."""
-    best = Level.BWRAP if _bwrap_works() else Level.UID if os.getuid() == 0 else Level.PROCESS
+    best = _probe()[0]
     if requested is None:
         return best
     want = Level(requested)
-    order = list(Level)
-    if order.index(want) < order.index(best):
-        raise RuntimeError(f"isolation level {want.value!r} is not available here; the strongest is {best.value!r}")
+    if want not in offered():
+        notes = "; ".join(refusals()) or f"the strongest is {best.value!r}"
+        if want is Level.USERNS and os.geteuid() == 0:
+            notes = "it is the level of ordinary users; root gets 'bwrap' (or 'uid' without namespaces)"
+        raise RuntimeError(f"isolation level {want.value!r} is not available here: {notes}")
     return want
 
 
-def _namespace_args() -> list[str]:
-    # No user namespace on purpose: as root, uid 65534 in a user namespace maps to host root.
-    return ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session"]
+def unreadable_by_others() -> str | None:
+    """The first directory of the interpreter's tree that a uid other than its owner cannot enter (None: all can)."""
+    for root in readable_roots():
+        path = Path(root)
+        for p in [*reversed(path.parents), path]:
+            try:
+                mode = p.stat().st_mode
+            except OSError:
+                continue
+            need = 0o005 if p == path and p.is_dir() else 0o001 if p.is_dir() else 0o004
+            if mode & need != need:
+                return str(p)
+    return None
+
+
+def _namespace_args(userns: bool = False) -> list[str]:
+    """Root gets no user namespace on purpose: uid 65534 in one would map to host root."""
+    user = ["--unshare-user", "--disable-userns"] if userns else []
+    return [*user, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session"]
 
 
 @functools.cache
@@ -120,17 +190,19 @@ def _ancestors(roots: list[str]) -> list[str]:
 def worker_command(level: Level, args: list[str]) -> list[str]:
     """The argv that starts `python ARGS` under `level` (the fd to keep open is passed by the caller)."""
     python = [sys.executable, *args]
-    if level is not Level.BWRAP:
+    if level not in (Level.BWRAP, Level.USERNS):
         return python
     roots = readable_roots()
-    cmd = [shutil.which("bwrap") or "bwrap", *_namespace_args()]
+    cmd = [shutil.which("bwrap") or "bwrap", *_namespace_args(userns=level is Level.USERNS)]
     # the private /tmp first: a project checked out under /tmp is then bound on top of it, not hidden
     cmd += ["--size", str(1 << 30), "--tmpfs", "/tmp"]
     for parent in _ancestors(roots):
         cmd += ["--perms", "0755", "--dir", parent]
     for root in roots:
         cmd += ["--ro-bind", root, root]
-    cmd += ["--proc", "/proc", "--dev", "/dev",
-            "--chdir", "/tmp", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp"]
+    if level is Level.USERNS:  # no capability at all, not even inside the namespace
+        return cmd + ["--cap-drop", "ALL", "--", *python]
+    cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
             "--cap-add", "CAP_KILL", "--cap-add", "CAP_CHOWN", "--cap-add", "CAP_DAC_OVERRIDE", "--cap-add", "CAP_FOWNER"]
     return cmd + ["--", *python]

@@ -5,8 +5,9 @@ import ctypes
 import os
 import resource
 import signal
+import tempfile
 
-from autograder.sandbox import landlock
+from autograder.sandbox import landlock, seccomp
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_NO_NEW_PRIVS = 38
@@ -23,6 +24,17 @@ def _prctl(option: int, arg: int) -> None:
 def no_new_privs() -> None:
     """Neither this process nor its descendants can gain privileges (setuid binaries, file capabilities)."""
     _prctl(_PR_SET_NO_NEW_PRIVS, 1)
+
+
+def private_env(tmpdir: str) -> dict[str, str]:
+    """Where honest code keeps its files: home, temp and cache dirs all inside the job's private dir.
+
+    USER/LOGNAME name the sandbox: `getpass.getuser()` (torch's inductor cache dir) fails for a uid
+    without a passwd entry.
+    """
+    return {"HOME": tmpdir, "TMPDIR": tmpdir, "XDG_CACHE_HOME": os.path.join(tmpdir, ".cache"),
+            "XDG_CONFIG_HOME": os.path.join(tmpdir, ".config"), "MPLCONFIGDIR": os.path.join(tmpdir, ".config"),
+            "USER": "sandbox", "LOGNAME": "sandbox"}
 
 
 def _vm_size() -> int:
@@ -50,7 +62,8 @@ def enter(limits: dict) -> int:
     os.environ.clear()
     os.environ.update(_SAFE_ENV)
     if tmpdir:
-        os.environ.update({"HOME": tmpdir, "TMPDIR": tmpdir})
+        os.environ.update(private_env(tmpdir))
+        tempfile.tempdir = tmpdir  # the server computed (and cached) its own
         os.chdir(tmpdir)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     cpu = int(limits["cpu_seconds"])
@@ -66,10 +79,14 @@ def enter(limits: dict) -> int:
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
+    if tmpdir:  # as the job's uid, so that the job can write in them
+        for sub in (".cache", ".config"):
+            os.makedirs(os.path.join(tmpdir, sub), exist_ok=True)
     _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # after the uid drop, which clears it
     if os.getppid() != parent:  # the fork server died before the line above
         os._exit(1)
     no_new_privs()
+    seccomp.deny_ipc()  # no System V IPC, no keyrings: nothing that outlives the job
     read = limits.get("read_paths")
     if read is None:
         return 0

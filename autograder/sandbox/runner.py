@@ -9,6 +9,7 @@ ends the submission: nothing that child reported counts.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import select
 import signal
@@ -20,12 +21,22 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from autograder.model import ProbeError, ProbeRecord, RunRecord
-from autograder.sandbox import protocol, slots, verify, wire
+from autograder.sandbox import canary, protocol, slots, verify, wire
 from autograder.sandbox.exits import Exit
 from autograder.sandbox.isolation import UID_BASE, Level, available, readable_roots, worker_command
 
 _DRAIN_SECONDS = 1.0  # after the child is gone, how long its pipes may stay open (held by nothing we can kill)
 _KILL_GRACE_SECONDS = 30.0  # a worker that has not reported the end of a killed child by then is replaced
+
+
+def _memfd(data: bytes) -> int:
+    """An anonymous file holding `data`, positioned at its start."""
+    fd = os.memfd_create("autograder-job", os.MFD_CLOEXEC)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,7 @@ class Worker:
         self.landlock = 0
         self._proc: subprocess.Popen | None = None
         self._sock: socket.socket | None = None
+        self._canary_passed = False
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> None:
@@ -120,8 +132,9 @@ class Worker:
             self._slot = slots.claim(self.preferred)
             self.uid = UID_BASE + self._slot.index if self.level in (Level.BWRAP, Level.UID) else None
         parent, child = socket.socketpair()
+        private_dev = "1" if self.level in (Level.BWRAP, Level.USERNS) else "0"
         cmd = worker_command(self.level, ["-m", "autograder.sandbox.forkserver", str(child.fileno()),
-                                          str(-1 if self.uid is None else self.uid)])
+                                          str(-1 if self.uid is None else self.uid), private_dev])
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1"}
         self._proc = subprocess.Popen(cmd, pass_fds=[child.fileno()], env=env, stdin=subprocess.DEVNULL,
                                       start_new_session=True)
@@ -131,6 +144,19 @@ class Worker:
         if not msg or msg.get("op") != "ready":
             raise RuntimeError(f"the sandbox worker did not start (isolation {self.level.value})")
         self.landlock = int(msg.get("landlock") or 0)
+        if not self._canary_passed:
+            self._check_canary()
+
+    def _check_canary(self) -> None:
+        """Refuse a sandbox in which honest code cannot run (see `canary`): the grader's problem, said so."""
+        job = Job(source=canary.source(), line_labels=[], probes=[canary.PROBE], seed=0)
+        record = self.run(job, Limits(submission_seconds=60, question_seconds=60))
+        if (why := canary.problem(record)) is not None:
+            self.release()
+            raise RuntimeError(f"the sandbox at isolation level {self.level.value!r} cannot run honest code: {why}. "
+                               "This is a problem of the grading machine, not of any submission: choose another "
+                               f"--isolation level or fix the environment. Child's stderr: {record.stderr[-500:]!r}")
+        self._canary_passed = True
 
     def close(self) -> None:
         """Stop the fork server."""
@@ -192,6 +218,9 @@ class Worker:
             elif not state.loaded and not records:
                 load_error = stop
             pending = [p for p in pending if p not in records]
+            if state.timed_out == "<between>":
+                notes.append(f"the child was stopped: {limits.question_seconds:g} s passed without a message from the "
+                             "grader's probe (the submission's code ran between two questions)")
             if ex.left_behind:
                 notes.append(f"{ex.left_behind} processes outlived the child and could not be killed")
         for probe in pending:
@@ -253,11 +282,13 @@ class Worker:
     def _attempt(self, job: Job, limits: Limits, state: _Attempt, deadline: float, out: _Capture, err: _Capture) -> dict:
         assert self._sock is not None
         pipes = [os.pipe() for _ in range(3)]
+        spec = self._spec(job, limits, state)
+        spec_fd = _memfd(json.dumps(spec).encode())  # read by the job's child only, never by the server
         try:
-            wire.send(self._sock, {"op": "run", "spec": self._spec(job, limits, state)}, [w for _, w in pipes])
+            wire.send(self._sock, {"op": "run", "limits": spec["limits"]}, [w for _, w in pipes] + [spec_fd])
         finally:
-            for _, w in pipes:
-                os.close(w)
+            for fd in [w for _, w in pipes] + [spec_fd]:
+                os.close(fd)
         readers = {pipes[0][0]: None, pipes[1][0]: out, pipes[2][0]: err}
         try:
             started, _ = wire.recv(self._sock)
@@ -279,10 +310,10 @@ class Worker:
         while readers and (drain_until is None or time.monotonic() < drain_until) or exit_info is None:
             now = time.monotonic()
             limit = deadline
-            if not state.loaded or state.current:
+            if not state.done:  # every gap between two messages: the import, each probe, and between probes
                 limit = min(limit, state.started + limits.question_seconds)
             if now >= limit and killed_at is None and exit_info is None:
-                state.timed_out = state.current or ("<import>" if not state.loaded else None)
+                state.timed_out = state.current or ("<import>" if not state.loaded else "<between>" if now < deadline else None)
                 killed_at = self._kill()
             if killed_at is not None and exit_info is None and now - killed_at > _KILL_GRACE_SECONDS:
                 raise RuntimeError("the sandbox worker did not report the end of a killed child")
