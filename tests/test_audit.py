@@ -241,9 +241,10 @@ new = 'REPARAM_NEEDED["model2"] = False'
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "1 mutants: 1 missed" in " ".join(proc.stdout.split())
     data = json.loads(out.read_text())
-    assert (data["rewrites"], data["mutants"]) == (1, 1)
+    assert (data["rewrites"], data["mutants"], data["failed"]) == (1, 1, True)
     assert data["false_failures"] == [] and data["misattributed"] == []
     (missed,) = data["missed"]
+    assert missed["edits"][0]["kind"] == "replace_stmt"
     assert missed["lost"][0]["key"] == "q1b.reparam_answer" and "REPARAM_NEEDED['model2']" in missed["lost"][0]["message"]
     seeds = data["seed_report"]
     assert seeds["gradings"] == 2 and seeds["false_failures"] == []  # the reference and the rewrite, one other seed

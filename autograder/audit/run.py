@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from autograder import api, checks, load
 from autograder.assignment import Assignment
+from autograder.audit.transforms import Edit
 from autograder.audit.variants import Variant
 from autograder.model import Outcome, TestResult
 from autograder.report.results import StoredObservations
@@ -49,6 +50,7 @@ class Graded(BaseModel):
     lost: list[Lost]
     verdict: str  # "ok" | "false_failure" | "missed" | "misattributed"
     blind_spot: str | None = None
+    edits: list[Edit] = []  # what made the variant from the reference
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def _assess(variant: Variant, seed: int, tests: list[TestResult]) -> Graded:
     questions = sorted({t.question for t in lost})
     return Graded(id=variant.id, family=variant.family, doc=variant.doc, seed=seed, expected=list(variant.loses),
                   lost_questions=questions, lost=lost, verdict=verdict(variant, questions, lost),
-                  blind_spot=variant.blind_spot)
+                  blind_spot=variant.blind_spot, edits=list(variant.edits))
 
 
 class Graders:

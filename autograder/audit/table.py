@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 from rich.table import Table
 
 from autograder.assignment import Assignment
@@ -49,6 +49,7 @@ class Report(BaseModel):
     results: list[Graded]
     seed_report: SeedReport | None = None
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def failed(self) -> bool:
         seeds = self.seed_report.false_failures if self.seed_report else []
