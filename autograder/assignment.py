@@ -28,7 +28,7 @@ class ProbeSpec(Frozen):
     """What the child runs for one question: a probe kind on a submission name."""
 
     id: str
-    kind: Literal["autoencoder", "function", "answers"]
+    kind: Literal["autoencoder", "function", "answers", "logdet_module", "layer_stack"]
     target: str | None = None
     options: dict[str, Any] = {}
 

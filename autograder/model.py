@@ -123,8 +123,11 @@ class AnswersObservation(Frozen):
     values: dict[str, Value]  # "NAME" or "NAME[key]"
 
 
+from autograder.model_module import LayerStackObservation, LogdetModuleObservation  # noqa: E402 - needs the types above
+
 Observation = Annotated[
-    Union[AutoencoderObservation, FunctionObservation, AnswersObservation], Field(discriminator="kind")
+    Union[AutoencoderObservation, FunctionObservation, AnswersObservation, LogdetModuleObservation, LayerStackObservation],
+    Field(discriminator="kind")
 ]
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 from autograder.model import CheckResult, ProbeRecord
 
 NAMES = ("forward_shape", "gradients_reach", "noise_structure", "pathwise_gradient", "variance_positive",
-         "function_matches", "answer_equals")
+         "function_matches", "answer_equals",
+         "module_matches", "logdet_matches_jacobian", "constraint_holds", "children_held", "stack_density",
+         "samples_consistent", "samples_fresh", "gradients_reach_parameters", "answer_is")
 # Bump a check's version when its verdict on the same observation can change: results record them.
 VERSIONS: dict[str, str] = {name: "1" for name in NAMES}
 

@@ -14,8 +14,10 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from autograder.model import AnswersObservation, AutoencoderObservation, FunctionObservation, Observation
+from autograder.model import (AnswersObservation, AutoencoderObservation, FunctionObservation, LayerStackObservation,
+                              LogdetModuleObservation, Observation)
 from autograder.probes import autoencoder, function, nets
+from autograder.sandbox import verify_module
 from autograder.tensors import TensorData
 
 _PARAM_TOL = 1e-6
@@ -124,4 +126,6 @@ VERIFIERS: dict[type, Callable[..., str | None]] = {
     AutoencoderObservation: _autoencoder,
     FunctionObservation: _function,
     AnswersObservation: _answers,
+    LayerStackObservation: verify_module.layer_stack,
+    LogdetModuleObservation: verify_module.logdet_module,
 }

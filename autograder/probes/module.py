@@ -1,0 +1,220 @@
+"""Probe an invertible module and a container of such modules, on inputs and parameters the grader sets.
+
+`logdet_module`: build `target(*build)`, give its parameters each of the grader's parameter sets
+(the rubric's explicit ones, then seeded random ones), call `forward(z)` on the grader's batch and
+record the returned tensors, the module's named methods, and log |det J| of `forward` row by row
+from `torch.autograd.functional.jacobian` + `slogdet`.
+
+`layer_stack`: build `target(*build)`, note what it holds in its `children` attribute, replace those
+with the grader's own layers (the rubric's formulas, `expressions.ExpressionModule`), then record
+`forward(z0)` on the grader's base batch, and `sample(n)` twice, the first with the gradients of
+sum(x) + sum(log p) on every grader parameter.
+
+Both run in float64 unless the options say `dtype = "float32"`. The torch functions used to judge
+are taken when this module is imported, before any student code runs.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from autograder.probes import encode
+from autograder.probes.encode import ProbeFailure
+from autograder.probes.expressions import ExpressionModule
+
+_jacobian = torch.autograd.functional.jacobian
+_slogdet = torch.linalg.slogdet
+_set_default_dtype = torch.set_default_dtype
+_get_default_dtype = torch.get_default_dtype
+_Tensor = torch.Tensor
+_no_grad = torch.no_grad
+_DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+def _dtype(options: dict) -> torch.dtype:
+    return _DTYPES[options.get("dtype", "float64")]
+
+
+def module_inputs(seed: int, options: dict) -> tuple[torch.Tensor, list[tuple[str, dict[str, torch.Tensor]]]]:
+    """The grader's batch z (N, dim) and its named parameter sets, from the options and the seed."""
+    dtype = _dtype(options)
+    gen = torch.Generator().manual_seed(seed + int(options.get("stream", 11)))
+    z = torch.randn(int(options.get("batch", 256)), int(options["dim"]), generator=gen, dtype=torch.float64).to(dtype)
+    shapes = options["parameters"]
+    sets = [(s["name"], {n: torch.tensor(s[n], dtype=torch.float64).reshape(tuple(shapes[n])).to(dtype) for n in shapes})
+            for s in options.get("sets", [])]
+    rand = options.get("random_sets", {})
+    for k in range(int(rand.get("count", 0))):
+        values = {n: (float(rand.get("scale", 1.0)) * torch.randn(tuple(shape), generator=gen, dtype=torch.float64)).to(dtype)
+                  for n, shape in shapes.items()}
+        sets.append((f"random set {k + 1}", values))
+    return z, sets
+
+
+def stack_inputs(seed: int, options: dict) -> tuple[torch.Tensor, list[dict[str, torch.Tensor]]]:
+    """The grader's base batch z0 (N, dim) and the parameters of each of its layers."""
+    dtype = _dtype(options)
+    gen = torch.Generator().manual_seed(seed + int(options.get("stream", 13)))
+    z0 = torch.randn(int(options.get("batch", 256)), int(options["dim"]), generator=gen, dtype=torch.float64).to(dtype)
+    scale = float(options.get("scale", 1.0))
+    layers = [{n: (scale * torch.randn(tuple(shape), generator=gen, dtype=torch.float64)).to(dtype)
+               for n, shape in options["parameters"].items()} for _ in range(int(options["layers"]))]
+    return z0, layers
+
+
+def _build(ns: dict, target: str, options: dict) -> nn.Module:
+    cls = ns.get(target)
+    if cls is None:
+        raise ProbeFailure("missing", f"`{target}` is not defined")
+    module = cls(*options.get("build", []))
+    if not isinstance(module, nn.Module):
+        raise ProbeFailure("bad_value", f"`{target}(...)` made a {type(module).__name__}, not an nn.Module")
+    return module
+
+
+def _tensors(out: object, count: int) -> list[torch.Tensor]:
+    """The `count` tensors a call returned (a tuple or list of tensors), else ProbeFailure."""
+    if not isinstance(out, (tuple, list)) or len(out) != count or not all(isinstance(t, _Tensor) for t in out):
+        shown = f"a {type(out).__name__}" + (f" of {len(out)}" if isinstance(out, (tuple, list)) else "")
+        raise ProbeFailure("bad_value", f"returned {shown}, expected a tuple of {count} tensors")
+    return list(out)
+
+
+def _attempt(fn, labels: list[str], filename: str) -> tuple[object, dict | None]:
+    try:
+        return fn(), None
+    except BaseException as exc:  # noqa: BLE001 - the error is the observation
+        if isinstance(exc, (SystemExit, MemoryError)):
+            raise
+        return None, encode.error(exc, labels, filename)
+
+
+def _set(module: nn.Module, values: dict[str, torch.Tensor], target: str) -> dict:
+    """Copy the grader's values into the module's parameters of those names (a (1,) value fits a () parameter)."""
+    read = {}
+    with _no_grad():
+        for name, value in values.items():
+            param = getattr(module, name, None)
+            if not isinstance(param, _Tensor):
+                raise ProbeFailure("bad_value", f"`{target}` has no parameter `{name}`")
+            if param.numel() != value.numel():
+                raise ProbeFailure("bad_value", f"`{target}.{name}` has shape {tuple(param.shape)}; the grader sets {value.numel()} values")
+            param.copy_(value.reshape(param.shape).to(param.dtype))
+            read[name] = encode.tensor(param.reshape(value.shape))
+    return read
+
+
+def _logabsdet_rows(module: nn.Module, z: torch.Tensor, rows: int) -> torch.Tensor:
+    def row_map(zi: torch.Tensor) -> torch.Tensor:
+        return module(zi[None])[0][0]
+
+    return torch.stack([_slogdet(_jacobian(row_map, z[i].clone()))[1] for i in range(min(rows, len(z)))])
+
+
+def _in_dtype(options: dict, fn):
+    previous = _get_default_dtype()
+    _set_default_dtype(_dtype(options))
+    try:
+        return fn()
+    finally:
+        _set_default_dtype(previous)
+
+
+def logdet_probe(ns: dict, target: str, seed: int, options: dict, labels: list[str], filename: str) -> dict:
+    """See the module docstring; each parameter set's failures are recorded on their own."""
+    return _in_dtype(options, lambda: _logdet(ns, target, seed, options, labels, filename))
+
+
+def _logdet(ns: dict, target: str, seed: int, options: dict, labels: list[str], filename: str) -> dict:
+    z, sets = module_inputs(seed, options)
+    module = _build(ns, target, options)
+    n_out = len(options["outputs"])
+    calls = []
+    for name, values in sets:
+        call: dict = {"name": name, "params": _set(module, values, target), "methods": {}, "method_errors": {}}
+        out, err = _attempt(lambda: _tensors(module(z.clone()), n_out), labels, filename)
+        if err is not None:
+            call["error"] = err
+        else:
+            call["outputs"] = [encode.tensor(t) for t in out]  # type: ignore[union-attr]
+        for method in options.get("methods", []):
+            got, err = _attempt(lambda: getattr(module, method)(), labels, filename)
+            if err is None and not isinstance(got, _Tensor):
+                err = {"kind": "bad_value", "message": f"`{target}.{method}()` returned a {type(got).__name__}, not a tensor"}
+            if err is not None:
+                call["method_errors"][method] = err
+            else:
+                call["methods"][method] = encode.tensor(got)  # type: ignore[arg-type]
+        if "outputs" in call:
+            dets, err = _attempt(lambda: _logabsdet_rows(module, z, int(options.get("jacobian_rows", 6))), labels, filename)
+            if err is not None:
+                call["jacobian_error"] = err
+            else:
+                call["jacobian_logabsdet"] = encode.tensor(dets)  # type: ignore[arg-type]
+        calls.append(call)
+    return {"kind": "logdet_module", **_echo(options), "z": encode.tensor(z), "sets": calls}
+
+
+def _echo(options: dict) -> dict:
+    """The rubric's formulas, so that the parent's checks read them from the (verified) observation."""
+    return {"formulas": dict(options["layer"]), "outputs": list(options["outputs"])}
+
+
+def stack_probe(ns: dict, target: str, seed: int, options: dict, labels: list[str], filename: str) -> dict:
+    """See the module docstring."""
+    return _in_dtype(options, lambda: _stack(ns, target, seed, options, labels, filename))
+
+
+def _grader_layers(options: dict, layers: list[dict[str, torch.Tensor]]) -> nn.ModuleList:
+    mods = []
+    for values in layers:
+        mod = ExpressionModule(options["parameters"], options["layer"], options["outputs"], options.get("methods", []))
+        with _no_grad():
+            for n, v in values.items():
+                getattr(mod, n).copy_(v)
+        mods.append(mod)
+    return nn.ModuleList(mods)
+
+
+def _stack(ns: dict, target: str, seed: int, options: dict, labels: list[str], filename: str) -> dict:
+    z0, layers = stack_inputs(seed, options)
+    module = _build(ns, target, options)
+    attr = options.get("children", "layers")
+    own = getattr(module, attr, None)
+    held = {"type_name": type(own).__name__,
+            "count": len(own) if isinstance(own, nn.ModuleList) else None,
+            "children": [type(c).__name__ for c in own] if isinstance(own, nn.ModuleList) else []}
+    grader = _grader_layers(options, layers)
+    setattr(module, attr, grader)
+    params = {f"{k}.{n}": encode.tensor(p) for k, layer in enumerate(grader) for n, p in layer.named_parameters()}
+    obs: dict = {"kind": "layer_stack", **_echo(options), "inverse": dict(options.get("inverse", {})), "z": encode.tensor(z0), "held": held, "params": params}
+    out, err = _attempt(lambda: [t.detach() for t in _tensors(module(z0.clone()), 2)], labels, filename)
+    obs["forward"] = {"error": err} if err is not None else {"outputs": [encode.tensor(t) for t in out]}  # type: ignore[union-attr]
+    n = int(options.get("sample", 256))
+    samples = []
+    for k in range(int(options.get("sample_calls", 2))):
+        for p in grader.parameters():
+            p.grad = None
+        got, err = _attempt(lambda: _tensors(module.sample(n), 2), labels, filename)
+        if err is not None:
+            samples.append({"error": err})
+            continue
+        call: dict = {"outputs": [encode.tensor(t) for t in got]}  # type: ignore[union-attr]
+        if k == 0:
+            call["grads"] = _grads(grader, got, labels, filename, call)  # type: ignore[arg-type]
+        samples.append(call)
+    obs["samples"] = samples
+    return obs
+
+
+def _grads(grader: nn.ModuleList, outputs: list[torch.Tensor], labels: list[str], filename: str, call: dict) -> dict | None:
+    """Gradients of sum(x) + sum(log p) on each grader parameter (None where none reached it)."""
+    x, log_p = outputs
+    if not (x.requires_grad or log_p.requires_grad):
+        return {f"{k}.{n}": None for k, layer in enumerate(grader) for n, _ in layer.named_parameters()}
+    _, err = _attempt(lambda: (x.sum() + log_p.sum()).backward(), labels, filename)
+    if err is not None:
+        call["grad_error"] = err
+        return None
+    return {f"{k}.{n}": encode.tensor(p.grad) if p.grad is not None else None
+            for k, layer in enumerate(grader) for n, p in layer.named_parameters()}
