@@ -45,7 +45,8 @@ class StackCall(Frozen):
 
     outputs: list[TensorData] | None = None
     error: ProbeError | None = None
-    grads: dict[str, TensorData | None] | None = None
+    grads: dict[str, TensorData | None] | None = None  # of sum(x)
+    grads_log_prob: dict[str, TensorData | None] | None = None  # of sum(log p)
     grad_error: ProbeError | None = None
 
 

@@ -302,7 +302,7 @@ def _distinct(rows: np.ndarray) -> int:
 
 
 def gradients_reach_parameters(record: ProbeRecord, *, subject: str, n: int) -> CheckResult:
-    """sum(x) + sum(log p) of the first sample(n) call has a finite, non-zero gradient on every grader parameter."""
+    """sum(x) and sum(log p) of the first sample(n) call each have a finite, non-zero gradient on every grader parameter."""
     obs = _stack(record, subject)
     if isinstance(obs, CheckResult):
         return obs
@@ -311,14 +311,15 @@ def gradients_reach_parameters(record: ProbeRecord, *, subject: str, n: int) -> 
         return CheckResult.fail(error_text(f"{subject}.sample({n})", first.error) if first and first.error
                                 else f"{subject}.sample({n}) was not observed", outcome=Outcome.ERROR)
     if first.grad_error is not None:
-        return CheckResult.fail(error_text("the backward pass of sum(x) + sum(log p)", first.grad_error), outcome=Outcome.ERROR)
-    grads = first.grads or {}
-    missing = sorted(k for k, g in grads.items() if g is None or not np.any(g.array()))
-    if missing or not grads:
-        return CheckResult.fail(f"{subject}.sample({n}): no gradient reaches {', '.join(f'layers[{m}]' for m in missing[:6])}"
-                                f"{'…' if len(missing) > 6 else ''} — is sample run under torch.no_grad(), detached, or "
-                                "from stored samples?")
-    bad = sorted(k for k, g in grads.items() if not np.all(np.isfinite(g.array())))  # type: ignore[union-attr]
-    if bad:
-        return CheckResult.fail(f"{subject}.sample({n}): non-finite gradients on {', '.join(bad[:4])}")
-    return CheckResult.ok(f"{subject}.sample({n}): gradients reach all {len(grads)} parameters")
+        return CheckResult.fail(error_text("the backward pass from sample's outputs", first.grad_error), outcome=Outcome.ERROR)
+    for what, grads in (("x", first.grads), ("log p(x)", first.grads_log_prob)):
+        grads = grads or {}
+        missing = sorted(k for k, g in grads.items() if g is None or not np.any(g.array()))
+        if missing or not grads:
+            shown = ", ".join(f"layers[{m.split('.')[0]}].{m.split('.', 1)[1]}" for m in missing[:6])
+            return CheckResult.fail(f"{subject}.sample({n}): no gradient of sum({what}) reaches {shown}{'…' if len(missing) > 6 else ''} — "
+                                    "is sample run under torch.no_grad(), are its outputs detached, or does it return stored samples?")
+        bad = sorted(k for k, g in grads.items() if not np.all(np.isfinite(g.array())))  # type: ignore[union-attr]
+        if bad:
+            return CheckResult.fail(f"{subject}.sample({n}): non-finite gradients of sum({what}) on {', '.join(bad[:4])}")
+    return CheckResult.ok(f"{subject}.sample({n}): gradients of x and of log p reach all {len(first.grads or {})} parameters")

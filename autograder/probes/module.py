@@ -8,7 +8,7 @@ from `torch.autograd.functional.jacobian` + `slogdet`.
 `layer_stack`: build `target(*build)`, note what it holds in its `children` attribute, replace those
 with the grader's own layers (the rubric's formulas, `expressions.ExpressionModule`), then record
 `forward(z0)` on the grader's base batch, and `sample(n)` twice, the first with the gradients of
-sum(x) + sum(log p) on every grader parameter.
+sum(x) and of sum(log p) on every grader parameter.
 
 Both run in float64 unless the options say `dtype = "float32"`. The torch functions used to judge
 are taken when this module is imported, before any student code runs.
@@ -208,13 +208,20 @@ def _stack(ns: dict, target: str, seed: int, options: dict, labels: list[str], f
 
 
 def _grads(grader: nn.ModuleList, outputs: list[torch.Tensor], labels: list[str], filename: str, call: dict) -> dict | None:
-    """Gradients of sum(x) + sum(log p) on each grader parameter (None where none reached it)."""
-    x, log_p = outputs
-    if not (x.requires_grad or log_p.requires_grad):
-        return {f"{k}.{n}": None for k, layer in enumerate(grader) for n, _ in layer.named_parameters()}
-    _, err = _attempt(lambda: (x.sum() + log_p.sum()).backward(), labels, filename)
-    if err is not None:
-        call["grad_error"] = err
-        return None
-    return {f"{k}.{n}": encode.tensor(p.grad) if p.grad is not None else None
-            for k, layer in enumerate(grader) for n, p in layer.named_parameters()}
+    """Gradients of sum(x), then of sum(log p), on each grader parameter (None where none reached it).
+
+    The first go into the call's `grads`, the second into `grads_log_prob`.
+    """
+    names = [(f"{k}.{n}", p) for k, layer in enumerate(grader) for n, p in layer.named_parameters()]
+    found = []
+    for k, t in enumerate(outputs):
+        for _, p in names:
+            p.grad = None
+        if t.requires_grad:
+            _, err = _attempt(lambda: t.sum().backward(retain_graph=k == 0), labels, filename)
+            if err is not None:
+                call["grad_error"] = err
+                return None
+        found.append({key: encode.tensor(p.grad) if p.grad is not None else None for key, p in names})
+    call["grads_log_prob"] = found[1]
+    return found[0]

@@ -55,8 +55,8 @@ def layer_stack(obs: LayerStackObservation, seed: int, spec: dict) -> str | None
     want = {f"{k}.{n}": v for k, values in enumerate(layers) for n, v in values.items()}
     if set(obs.params) != set(want) or not all(_same(obs.params[k], v) for k, v in want.items()):
         return f"the grader's layers were reported with other parameters — {_TAMPERED}"
-    for call in obs.samples:
-        if call.grads is not None and (set(call.grads) != set(want) or any(
-                g is not None and tuple(g.shape) != tuple(want[k].shape) for k, g in call.grads.items())):
+    for grads in [g for call in obs.samples for g in (call.grads, call.grads_log_prob)]:
+        if grads is not None and (set(grads) != set(want) or any(
+                g is not None and tuple(g.shape) != tuple(want[k].shape) for k, g in grads.items())):
             return f"gradients were reported for other tensors than the grader layers' parameters — {_TAMPERED}"
     return None
