@@ -228,7 +228,7 @@ def grade_paths(paths: list[Path], options: GradeOptions, on_progress: Callable[
 
     for p in files:
         try:
-            data = p.read_bytes()
+            data = load.read(p)  # capped: a 2 GB file is not read whole
         except OSError as exc:
             data = b""
             problems.append(f"{p}: {exc.strerror}")
@@ -282,7 +282,7 @@ def check(path: Path, *, assignment: str = "sheet03", question: str | None = Non
             raise ValueError(f"unknown question {question!r}; the questions are {', '.join(a.questions)}")
         a = a.model_copy(update={"tests": [t for t in a.tests if t.question == question]})
     try:
-        data = path.read_bytes()
+        data = load.read(path)
     except OSError as exc:
         raise FileNotFoundError(f"cannot read {path}: {exc.strerror}") from exc
     # the worker imports torch in its sandbox while we import the checks (torch, scipy) here
@@ -399,7 +399,7 @@ def _rerun(a: Assignment, out: Path, stale: list[tuple[str, Path]], previous: di
         for stem, path in stale:
             prev = previous.get(stem)
             try:
-                data = path.read_bytes()
+                data = load.read(path)
             except OSError as exc:
                 done.append((Rescored(stem, "stale", prev, None, f"cannot re-run: {path} is unreadable ({exc.strerror})"), None))
                 continue

@@ -1,10 +1,11 @@
-"""Loading submissions: .py and .ipynb, magics skipped, bad files reported, never raised."""
+"""Loading submissions: .py and .ipynb read as IPython reads them, bad files reported, never raised."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from autograder import load
 
@@ -22,35 +23,140 @@ def test_py_file_keeps_lines(tmp_path):
     src = load.load(p)
     assert isinstance(src, load.Source)
     assert src.text == "x = 1\ny = 2\n"
-    assert src.labels[:2] == ["line 1", "line 2"]
+    assert src.labels == [] and [src.label(1), src.label(2)] == ["line 1", "line 2"]  # a .py file's lines are its own
     assert src.sha256 == load.digest(p.read_bytes())
 
 
-def test_notebook_skips_magics_shell_lines_and_markdown(tmp_path):
+def _run(src: load.Source) -> dict:
+    ns: dict = {}
+    exec(compile(src.text, "nb", "exec"), ns)
+    return ns
+
+
+def _failed_line(exc: BaseException) -> int:
+    tb = exc.__traceback__
+    while tb.tb_next:
+        tb = tb.tb_next
+    return tb.tb_lineno
+
+
+def test_notebook_ipython_syntax_is_read_as_ipython_reads_it(tmp_path):
     p = _nb(tmp_path / "n.ipynb", [
         nbformat.v4.new_markdown_cell("# title"),
-        nbformat.v4.new_code_cell("%matplotlib inline\nimport math\n!pip install torch"),
-        nbformat.v4.new_code_cell("%%time\nwhile True:\n    pass"),
-        nbformat.v4.new_code_cell("def f():\n    %time 1\n    return math.pi"),
+        nbformat.v4.new_code_cell("%matplotlib inline\nimport math\n!pip install torch\nmath.sqrt?\nmath.pi??\n?math"),
+        nbformat.v4.new_code_cell("files = !ls /\nt = %time math.sqrt(16)\n%time u = 5\n%config InlineBackend.figure_format = 'svg'"),
+        nbformat.v4.new_code_cell("def f():\n    %time 1\n    return math.pi\nshell = get_ipython()"),
     ])
     src = load.load(p)
     assert isinstance(src, load.Source)
-    ns: dict = {}
-    exec(compile(src.text, "nb", "exec"), ns)  # the cell magic's endless loop is not executed
-    assert ns["f"]() == ns["math"].pi
+    ns = _run(src)
+    assert ns["f"]() == ns["math"].pi and ns["t"] == 4.0 and ns["u"] == 5
+    assert ns["files"] == [] and ns["shell"] is None  # a shell command gives nothing; no IPython shell, as in a script
+    assert "get_ipython" not in src.text
     lines = src.text.splitlines()
     assert lines[1] == "import math" and src.labels[1] == "cell 2, line 2"
     assert src.labels[lines.index("def f():")] == "cell 4, line 1"
+    assert src.labels[lines.index("u = 5")] == "cell 3, line 3"
 
 
-def test_invalid_notebook_is_a_failure_not_an_exception(tmp_path):
+def test_cell_magics_time_capture_run_their_body_writefile_does_not(tmp_path):
+    p = _nb(tmp_path / "n.ipynb", [
+        nbformat.v4.new_code_cell("%%time\na = 1\nmath?"),
+        nbformat.v4.new_code_cell("%%capture out\nb = 2"),
+        nbformat.v4.new_code_cell("%%timeit -n 1\nc = 3"),
+        nbformat.v4.new_code_cell("%%writefile helper.py\nraise SystemExit('must not run')"),
+        nbformat.v4.new_code_cell("%%bash\nrm -rf /"),
+        nbformat.v4.new_code_cell("%%time\nd = undefined_name"),
+    ])
+    src = load.load(p)
+    assert isinstance(src, load.Source)
+    with pytest.raises(NameError) as err:
+        _run(src)
+    assert src.label(_failed_line(err.value)) == "cell 6, line 2"  # the body of a cell magic keeps its own line numbers
+    ns: dict = {}
+    exec(compile(src.text.replace("d = undefined_name", "d = 4"), "nb", "exec"), ns)
+    assert (ns["a"], ns["b"], ns["c"], ns["d"]) == (1, 2, 3, 4)
+
+
+def test_labels_stay_right_when_ipython_joins_or_drops_lines(tmp_path):
+    p = _nb(tmp_path / "n.ipynb", [
+        nbformat.v4.new_code_cell("\n\n!pip install \\\n    torch\nx = 1\ny = 1 / 0"),
+    ])
+    src = load.load(p)
+    assert isinstance(src, load.Source)
+    with pytest.raises(ZeroDivisionError) as err:
+        _run(src)
+    assert src.label(_failed_line(err.value)) == "cell 1, line 6"
+
+
+def test_a_syntax_error_keeps_its_cell_and_line(tmp_path):
+    p = _nb(tmp_path / "n.ipynb", [nbformat.v4.new_code_cell("%matplotlib inline\nx = (1,\n"),
+                                   nbformat.v4.new_code_cell("y = 2")])
+    src = load.load(p)
+    assert isinstance(src, load.Source)
+    with pytest.raises(SyntaxError) as err:
+        compile(src.text, "nb", "exec")
+    assert src.label(err.value.lineno) in {"cell 1, line 2", "cell 2, line 1"}
+
+
+def test_outputs_do_not_count_against_the_code_limit(tmp_path):
+    code = "import math\n" + "x = 1  # padding\n" * 1200  # about 20 KB of code
+    image = nbformat.v4.new_output("display_data", data={"image/png": "A" * (3 << 20)})
+    cells = [nbformat.v4.new_code_cell(code, outputs=[image]) for _ in range(10)]
+    p = _nb(tmp_path / "plots.ipynb", cells)
+    assert p.stat().st_size > 30_000_000
+    src = load.load(p)
+    assert isinstance(src, load.Source) and "import math" in src.text
+
+
+def test_code_over_the_limit_and_files_over_the_raw_cap_are_refused(tmp_path, monkeypatch):
+    p = _nb(tmp_path / "big.ipynb", [nbformat.v4.new_code_cell("x = 1\n" * (load.MAX_BYTES // 6 + 10))])
+    res = load.load(p)
+    assert isinstance(res, load.LoadFailure) and "of code (outputs are not counted)" in res.message
+    py = tmp_path / "big.py"
+    py.write_bytes(b"#" * (load.MAX_BYTES + 1))
+    res = load.load(py)
+    assert isinstance(res, load.LoadFailure) and "over the 5.0 MiB limit" in res.message
+    monkeypatch.setattr(load, "MAX_RAW_BYTES", 1000)
+    q = _nb(tmp_path / "raw.ipynb", [nbformat.v4.new_code_cell("x = 1", outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="y" * 5000)])])
+    assert len(load.read(q)) == 1001  # never read further than one byte past the cap
+    res = load.load(q)
+    assert isinstance(res, load.LoadFailure) and "over the 1000 bytes limit" in res.message and "with its outputs" in res.message
+
+
+@pytest.mark.parametrize("content, why", [
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('{"cells": [' + "[" * 100_000 + "]" * 100_000 + "]}", "nested too deeply"),
+    ('{"cells": [{"cell_type": "code", "source": 3}]}', "the source of cell 1 is a JSON number, not text"),
+    ('{"cells": [{"cell_type": "code", "source": null}]}', "the source of cell 1 is a JSON null, not text"),
+    ('{"cells": [{"cell_type": "code", "source": ["x = 1", 2]}]}', "the source of cell 1 is a JSON array, not text"),
+    ('{"cells": 3}', "its `cells` is a JSON number, not a list"),
+    ('{"cells": [{"cell_type": "code", "source": "x = 1"}, "text"]}', "cell 2 is a JSON string, not an object"),
+    ('{"nbformat": 4}', "it has no list of cells"),
+    ("[1, 2]", "its top level is a JSON array, not an object"),
+    ("{not json", "it is not JSON"),
+])
+def test_malformed_notebooks_are_a_clear_failure_never_an_exception(tmp_path, content, why):
     p = tmp_path / "bad.ipynb"
-    p.write_text("{not json")
+    p.write_text(content)
     res = load.load(p)
     assert isinstance(res, load.LoadFailure)
-    assert "not a valid notebook" in res.message
-    p.write_text(json.dumps({"cells": 3}))
-    assert isinstance(load.load(p), load.LoadFailure)
+    assert res.message.startswith("bad.ipynb is not a valid notebook: ") and why in res.message
+
+
+def test_millions_of_blank_lines_make_no_huge_labels(tmp_path):
+    body = "x = 1\n" + "\n" * 5_200_000
+    py = tmp_path / "blank.py"
+    py.write_text(body + "y = 2\n")
+    src = load.load(py)
+    assert isinstance(src, load.Source) and src.labels == [] and src.label(5_200_002) == "line 5200002"
+    p = _nb(tmp_path / "blank.ipynb", [nbformat.v4.new_code_cell(body), nbformat.v4.new_code_cell("y = 2")])
+    src = load.load(p)
+    assert isinstance(src, load.Source) and src.labels == ["cell 1, line 1", "cell 2, line 1", "end"]
+    q = _nb(tmp_path / "long.ipynb", [nbformat.v4.new_code_cell(body + "y = 2")])
+    res = load.load(q)
+    assert isinstance(res, load.LoadFailure) and f"more than {load.MAX_LINES} lines" in res.message
 
 
 def test_unreadable_and_non_utf8_and_wrong_suffix(tmp_path):
@@ -77,3 +183,20 @@ def test_discover_folders_recursively_and_reports_missing(tmp_path):
     assert [f.name for f in files] == ["a.py", "b.ipynb"]
     assert problems and "gone.py" in problems[0]
 
+
+
+def test_a_link_out_of_the_submissions_folder_is_refused(tmp_path):
+    subs, secret = tmp_path / "subs", tmp_path / "solutions"
+    subs.mkdir()
+    secret.mkdir()
+    (secret / "sheet03.py").write_text("ANSWER = 1\n")
+    (subs / "alice.py").write_text("x = 1\n")
+    (subs / "mallory.py").symlink_to(secret / "sheet03.py")
+    (subs / "alias.py").symlink_to(subs / "alice.py")  # inside the folder: fine
+    (subs / "linked").symlink_to(secret, target_is_directory=True)
+    files, problems = load.discover([subs])
+    assert sorted(f.name for f in files) == ["alias.py", "alice.py"]
+    assert any("mallory.py: a symbolic link to" in p and "outside" in p for p in problems)
+    assert not any("linked" in str(f) for f in files)
+    files, problems = load.discover([subs / "mallory.py"])
+    assert files == [] and "not graded" in problems[0]

@@ -2,24 +2,31 @@
 from __future__ import annotations
 
 import hashlib
-import json
-import re
 from pathlib import Path
 
+from autograder.load import magics
+from autograder.load.notebook import NotebookError, code_cells
 from autograder.model import Frozen
 
 SUFFIXES = (".py", ".ipynb")
-MAX_BYTES = 5 << 20
-_MAGIC = re.compile(r"^\s*[%!]")
+MAX_BYTES = 5 << 20  # of code: a .py file, or a notebook's code cells (outputs do not count)
+MAX_RAW_BYTES = 128 << 20  # of a notebook file, outputs included; never read further than this
+MAX_LINES = 100_000  # of a notebook's code, blank lines at the end of a cell not counted
 
 
 class Source(Frozen):
-    """Runnable Python source; `labels[i]` says where line i+1 came from (e.g. `cell 3, line 2`)."""
+    """Runnable Python source; `labels[i]` says where line i+1 came from (e.g. `cell 3, line 2`).
+
+    Lines past the end of `labels` are `line N` (a .py file has no labels: its lines are its own).
+    """
 
     path: str
     sha256: str
     text: str
     labels: list[str]
+
+    def label(self, lineno: int) -> str:
+        return self.labels[lineno - 1] if 0 < lineno <= len(self.labels) else f"line {lineno}"
 
 
 class LoadFailure(Frozen):
@@ -35,10 +42,16 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def read(path: Path) -> bytes:
+    """A submission's bytes, at most one byte past MAX_RAW_BYTES (so that `parse` can say it is too big)."""
+    with path.open("rb") as fh:
+        return fh.read(MAX_RAW_BYTES + 1)
+
+
 def load(path: Path) -> Source | LoadFailure:
     """Read `path`; never raises for a bad file."""
     try:
-        data = path.read_bytes()
+        data = read(path)
     except OSError as exc:
         return LoadFailure(path=str(path), sha256=None, message=f"cannot read {path.name}: {exc.strerror}")
     return parse(path, data)
@@ -47,58 +60,82 @@ def load(path: Path) -> Source | LoadFailure:
 def parse(path: Path, data: bytes) -> Source | LoadFailure:
     """Turn the bytes of a submission named `path` into source; never raises for bad content."""
     sha = digest(data)
-    if len(data) > MAX_BYTES:
-        return LoadFailure(path=str(path), sha256=sha, message=f"{path.name} is {len(data)} bytes, over the {MAX_BYTES} byte limit")
+
+    def failure(message: str) -> LoadFailure:
+        return LoadFailure(path=str(path), sha256=sha, message=message)
+
+    if path.suffix not in SUFFIXES:
+        return failure(f"{path.name}: expected a .py or .ipynb file")
+    limit = MAX_BYTES if path.suffix == ".py" else MAX_RAW_BYTES
+    if len(data) > limit:
+        what = "" if path.suffix == ".py" else " with its outputs"
+        return failure(f"{path.name} is {_size(len(data))}{what}, over the {_size(limit)} limit (your fault: the file is too large)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return LoadFailure(path=str(path), sha256=sha, message=f"{path.name} is not UTF-8 text (byte {exc.start})")
-    if path.suffix == ".ipynb":
-        return _notebook(path, sha, text)
+        return failure(f"{path.name} is not UTF-8 text (byte {exc.start})")
     if path.suffix == ".py":
-        return Source(path=str(path), sha256=sha, text=text, labels=[f"line {i + 1}" for i in range(text.count("\n") + 1)])
-    return LoadFailure(path=str(path), sha256=sha, message=f"{path.name}: expected a .py or .ipynb file")
-
-
-def _notebook(path: Path, sha: str, text: str) -> Source | LoadFailure:
+        return Source(path=str(path), sha256=sha, text=text, labels=[])
     try:
-        nb = json.loads(text)
-        cells = nb["cells"]
-        if not isinstance(cells, list):
-            raise TypeError("cells is not a list")
-    except (ValueError, KeyError, TypeError) as exc:
-        return LoadFailure(path=str(path), sha256=sha, message=f"{path.name} is not a valid notebook ({exc})")
+        code, labels = _notebook_code(text)
+    except NotebookError as exc:
+        return failure(f"{path.name} is not a valid notebook: {exc}")
+    return Source(path=str(path), sha256=sha, text=code, labels=labels)
+
+
+def _notebook_code(text: str) -> tuple[str, list[str]]:
+    """The code cells as one program (IPython syntax made plain Python) and a label per line."""
     lines: list[str] = []
     labels: list[str] = []
-    for number, cell in enumerate(cells, start=1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        src = cell.get("source", "")
-        src = "".join(src) if isinstance(src, list) else str(src)
-        cell_lines = src.splitlines()
-        cell_magic = bool(cell_lines) and cell_lines[0].lstrip().startswith("%%")
-        for i, line in enumerate(cell_lines, start=1):
-            # magics and shell lines are not executed: keep the line count, keep indentation valid
-            if cell_magic:  # the whole cell is not Python: keep only comments
-                line = f"# skipped: {line.strip()[:60]}"
-            elif _MAGIC.match(line):  # a line magic may be a block's only statement
-                indent = line[: len(line) - len(line.lstrip())]
-                line = f"{indent}pass  # skipped: {line.strip()[:60]}"
-            lines.append(line)
-            labels.append(f"cell {number}, line {i}")
-    return Source(path=str(path), sha256=sha, text="\n".join(lines) + "\n", labels=labels + ["end"])
+    size = 0
+    for number, src in code_cells(text):
+        size += len(src.encode())
+        if size > MAX_BYTES:
+            raise NotebookError(f"its code cells hold more than {_size(MAX_BYTES)} of code (outputs are not counted)")
+        raw = src.rstrip().splitlines()  # blank lines at the end of a cell label nothing
+        if len(lines) + len(raw) > MAX_LINES:
+            raise NotebookError(f"its code cells hold more than {MAX_LINES} lines (blank lines at the end of a cell are not counted)")
+        cell = magics.to_python("\n".join(raw))
+        lines += cell
+        labels += [f"cell {number}, line {i}" for i in range(1, len(cell) + 1)]
+    return "\n".join(lines) + "\n", labels + ["end"]
+
+
+def _size(n: int) -> str:
+    return f"{n / (1 << 20):.1f} MiB" if n >= 1 << 20 else f"{n} bytes"
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """Submission files under `paths` (files as given, folders searched recursively), and problems."""
+    """Submission files under `paths` (files as given, folders searched recursively), and problems.
+
+    A symbolic link whose target lies outside its folder is refused: grading runs with the grader's
+    rights and would read the target (e.g. a link to the reference solution).
+    """
     found: list[Path] = []
     problems: list[str] = []
     for p in paths:
         if p.is_dir():
-            found += sorted(q for q in p.rglob("*") if q.suffix in SUFFIXES and q.is_file()
-                            and not any(part.startswith(".") for part in q.relative_to(p).parts))
+            for q in sorted(q for q in p.rglob("*") if q.suffix in SUFFIXES and q.is_file()
+                            and not any(part.startswith(".") for part in q.relative_to(p).parts)):
+                outside = _outside(q, p)
+                if outside:
+                    problems.append(outside)
+                else:
+                    found.append(q)
         elif p.is_file():
-            found.append(p)
+            outside = _outside(p, p.parent)
+            if outside:
+                problems.append(outside)
+            else:
+                found.append(p)
         else:
             problems.append(f"{p}: no such file or folder")
     return found, problems
+
+
+def _outside(file: Path, folder: Path) -> str | None:
+    """Why `file` is refused when it resolves outside `folder` (through a link), else None."""
+    target, root = file.resolve(), folder.resolve()
+    if target == root or root in target.parents:
+        return None
+    return f"{file}: a symbolic link to {target}, outside {folder}; not graded (copy the file into the folder instead)"

@@ -1,0 +1,152 @@
+"""IPython cell syntax -> plain Python with the same line numbers.
+
+IPython's own input transformers turn `obj?`, `%magic`, `%%magic` cells, `!cmd` and `x = !cmd` into
+calls of `get_ipython()`. The sandbox has no IPython shell, so those calls are then rewritten into
+plain Python, as the notebook would behave when run as a script:
+
+- `%time`/`%timeit`/`%prun STATEMENT` runs the statement (`y = %time f()` evaluates `f()`);
+- `%%time`, `%%timeit`, `%%capture` and `%%prun` cells run their body (once);
+- every other magic, help request and shell command does nothing (`x = !cmd` gives `[]`),
+  and the body of any other cell magic (`%%writefile`, `%%bash`, ...) is not run;
+- a `get_ipython()` the student wrote is `None`, as in a script outside IPython.
+
+Each output line stands where its input line stood, so `cell 3, line 2` labels stay right.
+"""
+from __future__ import annotations
+
+import ast
+import difflib
+from functools import lru_cache
+
+RUN_LINE = frozenset({"time", "timeit", "prun"})  # line magics whose argument is the code to run
+RUN_BODY = frozenset({"time", "timeit", "capture", "prun"})  # cell magics whose body runs as Python
+
+
+@lru_cache(maxsize=1)
+def _manager():
+    from IPython.core.inputtransformer2 import TransformerManager  # the parent's import, not the sandbox's
+
+    return TransformerManager()
+
+
+def to_python(cell: str) -> list[str]:
+    """The lines of plain Python that stand for the cell's lines (as many as the cell has)."""
+    lines = cell.splitlines()
+    lead = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    if lead:  # IPython drops leading blank lines: keep them here
+        return lines[:lead] + to_python("\n".join(lines[lead:]))
+    if not lines:
+        return lines
+    try:
+        transformed = _manager().transform_cell(cell + "\n")
+    except Exception:  # noqa: BLE001 - IPython gave up on it: the original text keeps its own syntax error
+        return lines
+    body = _cell_magic(transformed)
+    if body is not None:
+        name, args, text = body
+        head = f"# %%{name} {args}".rstrip()
+        if name in RUN_BODY:
+            return [head, *_fit(to_python(text), len(lines) - 1)]
+        return [head, *(f"# (not run) {line}"[:200] for line in lines[1:])]
+    out = _plain(transformed).splitlines()
+    return _fit(out if len(out) == len(lines) else _align(lines, out), len(lines))
+
+
+def _fit(lines: list[str], n: int) -> list[str]:
+    """Exactly `n` lines: pad with blank lines, or cut blank ones at the end."""
+    return lines[:n] + [""] * (n - len(lines))
+
+
+def _align(before: list[str], after: list[str]) -> list[str]:
+    """`after` with blank lines where a transformer joined or dropped lines, so each line keeps its number."""
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        block = after[j1:j2]
+        out += block if tag == "equal" else block + [""] * max(0, (i2 - i1) - (j2 - j1))
+    return out
+
+
+def _cell_magic(code: str) -> tuple[str, str, str] | None:
+    """(name, arguments, body) when the transformed cell is one `run_cell_magic` call."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return None
+    call = _ipython_call(tree.body[0].value)
+    if call is None or call[0] != "run_cell_magic" or len(call[1]) != 3:
+        return None
+    name, args, text = call[1]
+    return name, args, text
+
+
+def _ipython_call(node: ast.AST) -> tuple[str, list[str]] | None:
+    """(method, constant string args) for `get_ipython().method('..', ...)`."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and _is_get_ipython(node.func.value)):
+        return None
+    args = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    return node.func.attr, args if len(args) == len(node.args) else []
+
+
+def _is_get_ipython(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "get_ipython"
+            and not node.args and not node.keywords)
+
+
+def _plain(code: str) -> str:
+    """Replace every `get_ipython()` use in transformed code by plain Python of the same line extent."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return code  # the student's own syntax error: the child reports it at its line
+    edits: list[tuple[ast.AST, str]] = []
+    taken: set[int] = set()
+    for node in ast.walk(tree):
+        if id(node) in taken:
+            continue
+        if isinstance(node, ast.Expr) and (stmt := _statement(node.value)) is not None:
+            edits.append((node, stmt))
+            taken.update(id(n) for n in ast.walk(node))
+        elif (call := _ipython_call(node)) is not None:
+            edits.append((node, _expression(*call)))
+            taken.update(id(n) for n in ast.walk(node))
+        elif _is_get_ipython(node):
+            edits.append((node, "None"))
+    return _apply(code, edits)
+
+
+def _statement(node: ast.AST) -> str | None:
+    """The code of `%time STATEMENT` used as a statement, when it is one line of Python."""
+    call = _ipython_call(node)
+    if call is None or call[0] != "run_line_magic" or len(call[1]) != 2 or call[1][0] not in RUN_LINE:
+        return None
+    code = call[1][1].strip()
+    try:
+        ast.parse(code)
+    except SyntaxError:
+        return None
+    return code if code and "\n" not in code else None
+
+
+def _expression(method: str, args: list[str]) -> str:
+    """Plain Python for a `get_ipython().method(...)` call used as a value."""
+    if method == "run_line_magic" and len(args) == 2 and args[0] in RUN_LINE:
+        try:
+            ast.parse(args[1], mode="eval")
+            return f"({args[1].strip()})" if "\n" not in args[1] else "None"
+        except SyntaxError:
+            return "None"
+    return "[]" if method == "getoutput" else "None"
+
+
+def _apply(code: str, edits: list[tuple[ast.AST, str]]) -> str:
+    """Replace each node's source extent (AST offsets are UTF-8 bytes) by its text, keeping the line count."""
+    lines = [line.encode() for line in code.splitlines()]
+    for node, text in sorted(edits, key=lambda e: (e[0].lineno, e[0].col_offset), reverse=True):
+        first, last = node.lineno - 1, node.end_lineno - 1  # type: ignore[attr-defined]
+        head, tail = lines[first][: node.col_offset], lines[last][node.end_col_offset:]  # type: ignore[attr-defined]
+        joined = head + text.encode() + tail
+        lines[first: last + 1] = [joined] + [b""] * (last - first)
+    return "\n".join(line.decode() for line in lines)

@@ -1,0 +1,44 @@
+"""A notebook's JSON -> its code cells' sources, outputs dropped; every malformed shape is a clear message."""
+from __future__ import annotations
+
+import json
+
+
+class NotebookError(ValueError):
+    """The text is not a notebook this grader can read; the message says why."""
+
+
+def code_cells(text: str) -> list[tuple[int, str]]:
+    """(cell number, source) of each code cell; raises NotebookError, nothing else, for bad content."""
+    try:
+        nb = json.loads(text)
+    except RecursionError:
+        raise NotebookError("its JSON is nested too deeply") from None
+    except ValueError as exc:
+        raise NotebookError(f"it is not JSON ({exc})") from None
+    if not isinstance(nb, dict):
+        raise NotebookError(f"its top level is a JSON {_kind(nb)}, not an object")
+    cells = nb.get("cells")
+    if not isinstance(cells, list):
+        raise NotebookError("it has no list of cells" if cells is None else f"its `cells` is a JSON {_kind(cells)}, not a list")
+    out: list[tuple[int, str]] = []
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict):
+            raise NotebookError(f"cell {number} is a JSON {_kind(cell)}, not an object")
+        if cell.get("cell_type") != "code":
+            continue
+        out.append((number, _source(cell.get("source", ""), number)))
+    return out
+
+
+def _source(src: object, number: int) -> str:
+    """nbformat allows a string or a list of strings; anything else is refused."""
+    if isinstance(src, str):
+        return src
+    if isinstance(src, list) and all(isinstance(s, str) for s in src):
+        return "".join(src)
+    raise NotebookError(f"the source of cell {number} is a JSON {_kind(src)}, not text")
+
+
+def _kind(value: object) -> str:
+    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(value), "number")
