@@ -160,6 +160,7 @@ def main() -> None:
     sock = socket.socket(fileno=fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     procs.become_subreaper()
+    procs.undumpable()  # a job of the same uid (the userns and process levels) cannot ptrace or read this server
     wire.send(sock, {"op": "ready", "pid": os.getpid(), "landlock": _landlock_works()})
     while True:
         msg, fds = wire.recv(sock, max_fds=4)

@@ -7,6 +7,7 @@ import signal
 import time
 
 _PR_SET_CHILD_SUBREAPER = 36
+_PR_SET_DUMPABLE = 4
 _SWEEP_ROUNDS = 50
 
 
@@ -14,6 +15,14 @@ def become_subreaper() -> None:
     """Orphans of our descendants are re-parented to us instead of init, so a daemon cannot slip away."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def undumpable() -> None:
+    """No core dumps, no ptrace and no /proc/PID/mem of this process by unprivileged processes, even of its uid."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     except (OSError, AttributeError):
         pass
 

@@ -1,0 +1,252 @@
+"""What one job can and cannot see of the machine, of its worker and of the jobs before it.
+
+Each test drives the session's warm worker (the strongest level here) with small jobs: honest code
+finds a normal Python (real source file, private home/temp/cache dirs, seeded generators), and a
+job cannot read an earlier job's submission from memory, dodge the timers by sending protocol
+messages itself, leave System V IPC or keys behind, or crash the server with a deep tree.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from autograder.sandbox import cleanup, seccomp, slots
+from autograder.sandbox.runner import Job, Limits
+
+ANSWERS = {"id": "answers", "kind": "answers", "options": {"names": []}}
+QUICK = Limits(submission_seconds=40, question_seconds=8)
+
+
+def run(worker, source: str, *, probes: list[dict] | None = None, limits: Limits = QUICK, seed: int = 0):
+    lines = [f"line {i}" for i in range(1, source.count("\n") + 2)]
+    return worker.run(Job(source=source, line_labels=lines, probes=probes or [ANSWERS], seed=seed), limits)
+
+
+HONEST_ENVIRONMENT = '''
+import inspect, os, random, tempfile
+import numpy, torch, torch.utils.checkpoint
+@torch.jit.script
+def double(x: torch.Tensor) -> torch.Tensor:
+    return 2 * x
+def helper():
+    return 1
+layer = torch.nn.Linear(3, 3)
+y = torch.utils.checkpoint.checkpoint(layer, torch.ones(2, 3, requires_grad=True), use_reentrant=False)
+y.sum().backward()
+for var in ("HOME", "TMPDIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+    with open(os.path.join(os.environ[var], "written"), "w") as fh:
+        fh.write("ok")
+print("source:", inspect.getsource(helper).splitlines()[0])
+print("jit:", double(torch.ones(1)).item())
+print("tempdir is home:", tempfile.gettempdir() == os.environ["HOME"])
+print("draws:", random.random(), float(numpy.random.rand()), float(torch.rand(1)))
+'''
+
+
+def test_honest_code_finds_a_normal_python(worker):
+    # non-reentrant checkpointing imports torch._dynamo on first use: 3-7 s on this loaded machine
+    record = run(worker, HONEST_ENVIRONMENT, limits=Limits(submission_seconds=60, question_seconds=30))
+    assert record.load_error is None, record.stderr
+    assert "source: def helper():" in record.stdout
+    assert "jit: 2.0" in record.stdout
+    assert "tempdir is home: True" in record.stdout
+
+
+def test_python_and_numpy_generators_are_seeded_from_the_job_seed(worker):
+    source = "import random, numpy, torch\nprint('draws:', random.random(), float(numpy.random.rand()), float(torch.rand(1)))\n"
+    draws = [run(worker, source, seed=s).stdout for s in (3, 3, 4)]
+    assert draws[0] == draws[1] != draws[2]
+
+
+SNOOP = '''
+import re
+def halves(hexed):  # never the whole marker in one object: the scan would find its own search key
+    raw = bytes.fromhex(hexed)
+    return raw[len(raw) // 2:][::-1], raw[:len(raw) // 2][::-1]
+def holds(data, key):
+    head, tail = key
+    i = data.find(head)
+    while i >= 0:
+        if data[i + len(head):i + len(head) + len(tail)] == tail:
+            return True
+        i = data.find(head, i + 1)
+    return False
+marker, own = halves({hexed!r}), halves({own!r})
+found = {{"earlier": False, "own": False}}
+import ctypes
+with open("/proc/self/maps") as maps:
+    regions = [line.split() for line in maps]
+for fields in regions:  # every private writable mapping: the heap, arenas, anonymous memory
+    if not fields[1].startswith("rw") or (len(fields) > 5 and fields[5].startswith("[v")):
+        continue
+    lo, hi = (int(p, 16) for p in fields[0].split("-"))
+    data = ctypes.string_at(lo, hi - lo)
+    found["earlier"] |= holds(data, marker)
+    found["own"] |= holds(data, own)
+print("snoop:", found)
+'''
+
+
+def test_a_job_cannot_read_an_earlier_submission_from_memory(worker):
+    """The server never holds a submission: the next child's heap has no trace of the one before."""
+    secret, own = "zqEarlierSubmissionMarker4711", "zqThisSubmissionMarker0815"
+    assert run(worker, f"SECRET = {secret!r}\nprint(SECRET)\n").load_error is None
+    record = run(worker, SNOOP.format(hexed=secret.encode()[::-1].hex(), own=own.encode()[::-1].hex()) + f"X = {own!r}\n")
+    assert record.load_error is None, record.stderr
+    # the scan finds what this job's own source holds, so a miss for the earlier one means it is not there
+    assert "snoop: {'earlier': False, 'own': True}" in record.stdout
+
+
+FAKE_LOADED_THEN_WORK = '''
+import os, time
+os.write(3, b'{"type": "loaded"}\\n')  # pretend the import is over: the timer must not stop
+from autograder.sandbox import child
+_send = child._Channel.send
+child._Channel.send = lambda self, **m: None if m.get("type") == "loaded" else _send(self, **m)
+time.sleep(5)
+print("past the limit", flush=True)
+'''
+
+
+def test_a_fake_loaded_message_does_not_stop_the_import_timer():
+    """Before every gap was timed, a forged 'loaded' let the import run on unbounded."""
+    from autograder.sandbox.runner import Worker
+
+    with Worker() as w:
+        record = run(w, FAKE_LOADED_THEN_WORK, limits=Limits(submission_seconds=40, question_seconds=3))
+    assert "past the limit" not in record.stdout
+    assert record.records["answers"].error is not None
+    assert record.records["answers"].error.kind == "timeout", record.records["answers"].error
+
+
+WORK_BETWEEN_QUESTIONS = '''
+import os, time, json
+from autograder.sandbox import child
+_send = child._Channel.send
+class Slow:
+    def __repr__(self):
+        os.write(3, (json.dumps({"type": "probe_error", "probe": "a", "error": {"kind": "exception", "message": "x"}}) + "\\n").encode())
+        child._Channel.send = lambda self, **m: None if m.get("probe") == "a" else _send(self, **m)
+        time.sleep(5)  # no probe is running now, as far as the parent knows
+        print("past the limit", flush=True)
+        return "slow"
+value = Slow()
+'''
+
+
+def test_work_between_two_questions_is_timed_too():
+    from autograder.sandbox.runner import Worker
+
+    probes = [{"id": "a", "kind": "answers", "options": {"names": ["value"]}},
+              {"id": "b", "kind": "answers", "options": {"names": []}}]
+    with Worker() as w:
+        record = run(w, WORK_BETWEEN_QUESTIONS, probes=probes, limits=Limits(submission_seconds=40, question_seconds=3))
+    assert "past the limit" not in record.stdout
+    assert any("between two questions" in note for note in record.notes), record.notes
+    assert record.records["b"].error is None  # the next question ran in a fresh child
+
+
+IPC = '''
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+def attempt(name, call):
+    ctypes.set_errno(0)
+    result = call()
+    print(name, result, os.strerror(ctypes.get_errno()) if result == -1 else "created")
+attempt("shmget", lambda: libc.shmget(0, 1 << 20, 0o1600))
+attempt("msgget", lambda: libc.msgget(0, 0o1600))
+attempt("semget", lambda: libc.semget(0, 1, 0o1600))
+nr = {"x86_64": 248, "aarch64": 217}[os.uname().machine]
+attempt("add_key", lambda: libc.syscall(nr, b"user", b"left-behind", b"secret", 6, -3))
+'''
+
+
+@pytest.mark.skipif(seccomp.program() is None, reason="no seccomp table for this CPU architecture")
+def test_system_v_ipc_and_keyrings_are_denied(worker):
+    record = run(worker, IPC)
+    assert record.load_error is None, record.stderr
+    for name in ("shmget", "msgget", "semget", "add_key"):
+        assert f"{name} -1 Operation not permitted" in record.stdout
+
+
+DEEP_TREE = '''
+import os
+fd = os.open(".", os.O_RDONLY)
+for _ in range(1500):
+    os.mkdir("d", dir_fd=fd)
+    inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+    os.close(fd)
+    fd = inner
+os.fchmod(fd, 0)
+'''
+
+
+def test_a_deep_tree_in_the_private_dir_does_not_crash_the_server(worker):
+    run(worker, "pass\n")
+    server = worker._proc.pid  # noqa: SLF001 - the test watches the server itself
+    assert run(worker, DEEP_TREE).load_error is None
+    after = run(worker, "print('next job')\n")
+    assert "next job" in after.stdout and after.attempts == 1
+    assert worker._proc.pid == server  # noqa: SLF001
+
+
+def test_remove_tree_handles_depth_locked_dirs_and_symlinks(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep").write_text("x")
+    top = tmp_path / "job"
+    path = top
+    for _ in range(3000):  # deeper than Python's recursion limit and PATH_MAX
+        path = path / "dd"
+    os.makedirs(top)
+    fd = os.open(top, os.O_RDONLY)
+    for _ in range(3000):
+        os.mkdir("dd", dir_fd=fd)
+        inner = os.open("dd", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.symlink(outside, "link", dir_fd=fd)
+    os.close(fd)
+    (top / "locked").mkdir()
+    (top / "locked" / "f").write_text("x")
+    (top / "locked").chmod(0)
+    cleanup.remove_tree(str(top))
+    assert not top.exists()
+    assert (outside / "keep").read_text() == "x"
+
+
+def test_the_seccomp_program_denies_a_foreign_abi_and_knows_its_tables():
+    rows = seccomp.program("x86_64")
+    assert rows is not None and rows[-1] == (0x06, 0, 0, 0x00050001) and rows[-2] == (0x06, 0, 0, 0x7FFF0000)
+    deny = len(rows) - 1
+    assert rows[1][2] + 2 == deny  # another architecture's syscall: denied
+    assert all(r[1] + i + 1 == deny for i, r in enumerate(rows) if r[0] == 0x15 and i > 1)
+    assert seccomp.program("sparc") is None
+
+
+def test_a_slot_directory_with_a_foreign_owner_or_open_mode_is_refused(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir(mode=0o700)
+    assert slots.problem(mine, os.geteuid()) is None
+    assert slots.problem(tmp_path / "absent", os.geteuid()) is None
+    assert "belongs to uid" in slots.problem(mine, os.geteuid() + 1)
+    mine.chmod(0o755)
+    assert "others may use it" in slots.problem(mine, os.geteuid())
+    link = tmp_path / "link"
+    link.symlink_to(mine)
+    assert "is not a directory" in slots.problem(link, os.geteuid())
+
+
+def test_an_explicit_slot_directory_that_is_not_safe_is_an_error(tmp_path, monkeypatch):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(stat.S_IRWXU | stat.S_IRWXG | stat.S_IRWXO)
+    monkeypatch.setenv("AUTOGRADER_SLOT_DIR", str(folder))
+    with pytest.raises(RuntimeError, match="others may use it"):
+        slots.directory()
+    monkeypatch.setenv("AUTOGRADER_SLOT_DIR", str(tmp_path / "fresh"))
+    assert slots.directory() == Path(tmp_path / "fresh")
+    assert stat.S_IMODE((tmp_path / "fresh").stat().st_mode) == 0o700
