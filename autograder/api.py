@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import threading
 import traceback
 from collections.abc import Callable
@@ -16,15 +17,76 @@ import autograder
 from autograder import assignment as assignments
 from autograder import checks, load, rubric
 from autograder.assignment import Assignment
-from autograder.model import Outcome, RunRecord, TestResult
+from autograder.model import Frozen, Outcome, RunRecord, TestResult
 from autograder.report.files import write_atomic
 from autograder.report.results import (GradebookRow, GradescopeResults, Provenance, StoredObservations, gradescope,
                                        write_gradebook, write_json)
+from autograder.report.status import FIELD as STATUS_FIELD
+from autograder.report.status import Status, status_of
 from autograder.sandbox.isolation import Level, available
 from autograder.sandbox.runner import Job, Limits, Worker
 
 OBSERVATIONS = "observations"
 GRADEBOOK = "gradebook.csv"
+RUBRIC_DIR = "rubric"  # DIR/rubric/: a copy of the rubric the results were scored with, and its record
+RUBRIC_RECORD = "record.json"
+
+
+class RubricMismatch(ValueError):
+    """A grades folder scored with one rubric, asked to take results of another: the user must say which."""
+
+
+class RubricRecord(Frozen):
+    """Which rubric a grades folder's results were scored with: `DIR/rubric/<copy>` and its hashes."""
+
+    assignment: str
+    source: str  # the file it was read from
+    copy_name: str  # the file name of the copy under DIR/rubric/
+    sha256: str  # of the file's bytes
+    rubric_hash: str  # `Assignment.rubric_hash`: what scores depend on
+
+
+def recorded_rubric(out: Path) -> RubricRecord | None:
+    """The rubric record of a grades folder, or None (a new folder, or one graded before records existed)."""
+    try:
+        return RubricRecord.model_validate_json((out / RUBRIC_DIR / RUBRIC_RECORD).read_text())
+    except OSError:
+        return None
+    except (ValidationError, ValueError) as exc:
+        raise RubricMismatch(f"{out / RUBRIC_DIR / RUBRIC_RECORD} is damaged ({str(exc).splitlines()[0]}): "
+                             "say which rubric to use with --rubric FILE") from None
+
+
+def record_rubric(out: Path, source: Path, a: Assignment) -> RubricRecord:
+    """Copy the rubric file into DIR/rubric/ and record where it came from and its hashes."""
+    existing = recorded_rubric(out)
+    if existing is not None and source.resolve() == (out / RUBRIC_DIR / existing.copy_name).resolve():
+        return existing  # graded with the folder's own copy: the record stands
+    data = source.read_bytes()
+    copy = "assignment" + (source.suffix or ".toml")
+    rec = RubricRecord(assignment=a.name, source=str(source), copy_name=copy, sha256=hashlib.sha256(data).hexdigest(),
+                       rubric_hash=a.rubric_hash)
+    if existing != rec or not (out / RUBRIC_DIR / copy).is_file():
+        write_atomic(out / RUBRIC_DIR / copy, data)
+        write_atomic(out / RUBRIC_DIR / RUBRIC_RECORD, rec.model_dump_json(indent=1))
+    return rec
+
+
+def rubric_for(out: Path, assignment: str, rubric_file: Path | None) -> tuple[Assignment, Path]:
+    """The rubric to grade into `out` with: `rubric_file` if given, else the assignment's own one.
+
+    Raises RubricMismatch, naming both files, when `out` records another rubric and none was given.
+    """
+    path = rubric_file if rubric_file is not None else assignments.path_of(assignment)
+    a = assignments.load_file(path)
+    rec = recorded_rubric(out)
+    if rubric_file is None and rec is not None and rec.rubric_hash != a.rubric_hash:
+        kept = out / RUBRIC_DIR / rec.copy_name
+        raise RubricMismatch(
+            f"{out} was scored with the rubric {kept} (copied from {rec.source}, rubric hash {rec.rubric_hash}), "
+            f"not with {path} (rubric hash {a.rubric_hash}). Say which: `--rubric {kept}` keeps the folder's rubric "
+            f"(e.g. after `rescore --rubric`); `--rubric {path}` rescores every result in {out} with that one.")
+    return a, path
 
 
 @dataclass(frozen=True)
@@ -39,6 +101,7 @@ class GradeOptions:
     limits: Limits | None = None
     scheduler: str | None = None  # a Dask scheduler: "local", "local:N" or "tcp://host:port"
     shard: tuple[int, int] | None = None  # (k, n): grade only the k-th of n parts (1-based)
+    rubric: Path | None = None  # an assignment file to grade with instead of the assignment's own
 
 
 @dataclass(frozen=True)
@@ -59,6 +122,7 @@ class BatchResult:
     problems: list[str] = field(default_factory=list)
     isolation: str = ""
     out_dir: Path = Path("grades")
+    assignment: Assignment | None = None  # the rubric the batch was scored with
 
 
 def limits_for(a: Assignment) -> Limits:
@@ -100,18 +164,25 @@ def judge(a: Assignment, stored: StoredObservations, *, produced_by: str = "run"
     """Score stored observations: pure, runs no student code."""
     if stored.grader_error is not None:
         records, summary = {}, "Grader error: this submission could not be graded; your instructor has been told."
+        status = Status.GRADER_ERROR
     elif stored.load_failure is not None or stored.run is None:
         records = rubric.load_failure_records(a, stored.load_failure or "no observations")
         summary = f"The submission could not be loaded: {stored.load_failure}"
+        status = Status.LOAD_ERROR
     else:
         records = stored.run.records
         summary = _summary(stored.run)
+        status = Status.LOAD_ERROR if stored.run.load_error is not None else Status.OK
     tests = rubric.score(a, records, public_only=public_only, grader_error=stored.grader_error)
+    if any(t.outcome == Outcome.GRADER_ERROR for t in tests):
+        status = Status.GRADER_ERROR
     prov = Provenance(grader_version=autograder.__version__, assignment=a.name, rubric_hash=a.rubric_hash,
                       probe_fingerprint=stored.probe_fingerprint, check_versions=dict(checks.VERSIONS),
                       produced_by=produced_by, submission=stored.submission, sha256=stored.sha256,
                       graded_at=Provenance.now(), isolation=stored.run.isolation if stored.run else "")
-    return tests, gradescope(tests, prov, summary=summary)
+    res = gradescope(tests, prov, summary=summary)
+    res.extra_data[STATUS_FIELD] = status.value
+    return tests, res
 
 
 def _summary(run: RunRecord) -> str:
@@ -141,6 +212,11 @@ def merge(out: Path, shards: list[Path]) -> int:
     """Copy every shard's results and observations into `out`; write one gradebook. Returns the count."""
     merged: dict[str, GradescopeResults] = {}
     names = set()
+    records = {shard: recorded_rubric(shard) for shard in shards}
+    hashes = {r.rubric_hash for r in records.values() if r is not None}
+    if len(hashes) > 1:
+        raise RubricMismatch("the shards were scored with different rubrics: " + "; ".join(
+            f"{shard}: {r.source} ({r.rubric_hash})" for shard, r in records.items() if r is not None))
     for shard in shards:
         if not (shard / OBSERVATIONS).is_dir():
             raise FileNotFoundError(f"{shard} is not a grades folder (no {OBSERVATIONS}/)")
@@ -151,7 +227,14 @@ def merge(out: Path, shards: list[Path]) -> int:
             names.add(res.provenance().assignment)
             write_atomic(out / OBSERVATIONS / f"{stem}.json", (shard / OBSERVATIONS / f"{stem}.json").read_bytes())
             write_json(out / f"{stem}.json", res)
-    a = assignments.load(names.pop() if len(names) == 1 else "sheet03")
+    rec = next((r for r in records.values() if r is not None), None)
+    if rec is not None:
+        shard = next(s for s, r in records.items() if r is not None)
+        a = assignments.load_file(shard / RUBRIC_DIR / rec.copy_name)
+        write_atomic(out / RUBRIC_DIR / rec.copy_name, (shard / RUBRIC_DIR / rec.copy_name).read_bytes())
+        write_atomic(out / RUBRIC_DIR / RUBRIC_RECORD, rec.model_dump_json(indent=1))
+    else:
+        a = assignments.load(names.pop() if len(names) == 1 else "sheet03")
     write_gradebook(out / GRADEBOOK, [row(s, r.provenance().submission, r, a) for s, r in merged.items()], a.questions)
     return len(merged)
 
@@ -165,29 +248,36 @@ def _stems(paths: list[Path]) -> dict[Path, str]:
 
 
 def _reusable(a: Assignment, out: Path, stem: str, sha: str, limits: Limits) -> GradescopeResults | None:
+    """The stored result if it still holds; rescored from its observations if only the rubric changed."""
     try:
         res = GradescopeResults.model_validate_json((out / f"{stem}.json").read_text())
         prov = res.provenance()
-        stored = StoredObservations.model_validate_json((out / OBSERVATIONS / f"{stem}.json").read_text())
+        text = (out / OBSERVATIONS / f"{stem}.json").read_text()
+        stored = StoredObservations.model_validate_json(text)
     except (OSError, ValidationError, KeyError, ValueError):
         return None
-    if any(t.extra_data.get("outcome") == Outcome.GRADER_ERROR.value for t in res.tests):
+    if status_of(res) is Status.GRADER_ERROR or stored.grader_error is not None:
         return None
     if stored.run is not None and stored.run.limits != limits.as_dict():
         return None  # other time or memory limits can change what the run observed
-    same = (prov.sha256 == sha and prov.grader_version == autograder.__version__ and prov.rubric_hash == a.rubric_hash
-            and prov.probe_fingerprint == a.probe_fingerprint and prov.check_versions == checks.VERSIONS)
-    return res if same else None
+    same_run = (prov.sha256 == sha and prov.grader_version == autograder.__version__
+                and prov.probe_fingerprint == a.probe_fingerprint == stored.probe_fingerprint)
+    if not same_run:
+        return None
+    if prov.rubric_hash == a.rubric_hash and prov.check_versions == checks.VERSIONS:
+        return res
+    if prov.observations_sha256 != hashlib.sha256(text.encode()).hexdigest():
+        return None  # changed after grading: run it again
+    _, new = judge(a, stored, produced_by="rescore")
+    new.extra_data["rescore"] = {"previous_score": res.score, "previous_rubric_hash": prov.rubric_hash}
+    return save(out, stem, stored, new, observations_text=text)
 
 
 def row(stem: str, path: Path | str, res: GradescopeResults, a: Assignment) -> GradebookRow:
     """The gradebook row of one results file."""
     per_q = res.question_scores()
-    failed_load = res.output.startswith("The submission could not be")
-    errors = any(t.extra_data.get("outcome") == Outcome.GRADER_ERROR.value for t in res.tests)
-    status = "grader_error" if errors else "load_error" if failed_load else "ok"
     return GradebookRow(submission=stem, file=str(path), score=res.score, max_score=res.max_score,
-                        questions={q: per_q.get(q, 0.0) for q in a.questions}, status=status)
+                        questions={q: per_q.get(q, 0.0) for q in a.questions}, status=status_of(res).value)
 
 
 def save(out: Path, stem: str, stored: StoredObservations, res: GradescopeResults, *, observations_text: str | None = None) -> GradescopeResults:
@@ -203,8 +293,12 @@ def save(out: Path, stem: str, stored: StoredObservations, res: GradescopeResult
 
 
 def grade_paths(paths: list[Path], options: GradeOptions, on_progress: Callable[[Graded, int, int], None] | None = None) -> BatchResult:
-    """Grade every submission under `paths`, `options.jobs` at a time; write results and the gradebook."""
-    a = assignments.load(options.assignment)
+    """Grade every submission under `paths`, `options.jobs` at a time; write results and the gradebook.
+
+    The rubric is `options.rubric`, else the assignment's own; RubricMismatch when the folder
+    records another one and `options.rubric` does not say which (see `rubric_for`).
+    """
+    a, rubric_path = rubric_for(options.out_dir, options.assignment, options.rubric)
     files, problems = load.discover(paths)
     stems = _stems(files)  # before sharding, so that a name is the same in every shard
     if options.shard:
@@ -215,7 +309,7 @@ def grade_paths(paths: list[Path], options: GradeOptions, on_progress: Callable[
     for stale in [*out.glob(".*.tmp"), *out.glob(f"{OBSERVATIONS}/.*.tmp")]:  # left by a killed run
         stale.unlink(missing_ok=True)
     level = available(options.isolation)
-    batch = BatchResult(problems=problems, isolation=level.value, out_dir=out)
+    batch = BatchResult(problems=problems, isolation=level.value, out_dir=out, assignment=a)
     limits = options.limits or limits_for(a)
     todo: list[tuple[Path, bytes]] = []
     lock = threading.Lock()
@@ -244,6 +338,7 @@ def grade_paths(paths: list[Path], options: GradeOptions, on_progress: Callable[
     elif todo:
         _run_all(a, todo, stems, out, level, limits, max(1, min(options.jobs, len(todo))), finish)
     write_gradebook(out / GRADEBOOK, [row(g.stem, g.path, g.results, a) for g in batch.graded], a.questions)
+    record_rubric(out, rubric_path, a)
     batch.graded.sort(key=lambda g: g.stem)
     return batch
 
@@ -274,17 +369,34 @@ def _run_all(a: Assignment, todo: list[tuple[Path, bytes]], stems: dict[Path, st
             f.result()
 
 
-def check(path: Path, *, assignment: str = "sheet03", question: str | None = None, isolation: str | None = None) -> tuple[list[TestResult], StoredObservations]:
-    """A student's own check: public tests only (optionally one question), nothing written."""
-    a = assignments.load(assignment)
-    if question is not None:
-        if question not in a.questions:
-            raise ValueError(f"unknown question {question!r}; the questions are {', '.join(a.questions)}")
-        a = a.model_copy(update={"tests": [t for t in a.tests if t.question == question]})
+NOTEBOOK_KEY = "autograder"  # a handed-out notebook's metadata[NOTEBOOK_KEY]["assignment"] names its assignment
+
+
+def recorded_assignment(data: bytes) -> str | None:
+    """The assignment a handed-out notebook records in its metadata, or None (not a notebook, or none recorded)."""
+    try:
+        name = json.loads(data)["metadata"][NOTEBOOK_KEY]["assignment"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return name if isinstance(name, str) and name.isidentifier() else None
+
+
+def check(path: Path, *, assignment: str | None = None, question: str | None = None,
+          isolation: str | None = None) -> tuple[list[TestResult], StoredObservations]:
+    """A student's own check: public tests only (optionally one question), nothing written.
+
+    The assignment is `assignment`, else the one the notebook records, else sheet03; only its
+    public part is read (all that the student package carries).
+    """
     try:
         data = load.read(path)
     except OSError as exc:
         raise FileNotFoundError(f"cannot read {path}: {exc.strerror}") from exc
+    a = assignments.load_public(assignment or recorded_assignment(data) or "sheet03")
+    if question is not None:
+        if question not in a.questions:
+            raise ValueError(f"unknown question {question!r}; the questions are {', '.join(a.questions)}")
+        a = a.model_copy(update={"tests": [t for t in a.tests if t.question == question]})
     # the worker imports torch in its sandbox while we import the checks (torch, scipy) here
     importing = threading.Thread(target=checks.preload, daemon=True)
     importing.start()
@@ -356,11 +468,15 @@ def rescore(out: Path, *, rubric_file: Path | None = None, rerun: bool = False, 
         raise FileNotFoundError(f"{out} has no {OBSERVATIONS}/ folder: grade it first with `autograder grade ... --out {out}`")
     stems = sorted({p.stem for p in (out / OBSERVATIONS).glob("*.json")}
                    | {p.stem for p in out.glob("*.json")})
+    rec = recorded_rubric(out)
     if rubric_file:
-        a = assignments.load_file(rubric_file)
+        source = rubric_file
+    elif rec is not None:  # the rubric the folder was last scored with, never silently the default
+        source = out / RUBRIC_DIR / rec.copy_name
     else:
         first = next((r for s in stems if (r := _read_results(out / f"{s}.json")) and "provenance" in r.extra_data), None)
-        a = assignments.load(first.provenance().assignment if first else "sheet03")
+        source = assignments.path_of(first.provenance().assignment if first else "sheet03")
+    a = assignments.load_file(source)
     checks.preload()
     outcomes = _in_parallel(a, out, stems, processes)
     items = [o[0] for o in outcomes if o[0].status != "stale" or not rerun]
@@ -372,6 +488,8 @@ def rescore(out: Path, *, rubric_file: Path | None = None, rerun: bool = False, 
             if new_row is not None:
                 rows[item.stem] = new_row
     write_gradebook(out / GRADEBOOK, list(rows.values()), a.questions)
+    if all(i.status in ("rescored", "rerun") for i in items):  # else some results keep the old rubric's scores
+        record_rubric(out, source, a)
     return sorted(items, key=lambda i: i.stem)
 
 

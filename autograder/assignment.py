@@ -1,7 +1,12 @@
 """An assignment's definition: its probes, its tests with points, its hand-graded items, its limits.
 
-Read from `assignments/<name>/assignment.toml`, validated here. The probe section (and the probe
-code version) make the probe fingerprint: stored observations are reusable as long as it is equal.
+Read from `assignments/<name>/assignment.toml`, validated here (check names and their arguments
+against the check registry too). The probe section (and the probe code version) make the probe
+fingerprint: stored observations are reusable as long as it is equal.
+
+An assignment has a public part (`Assignment.public()`: the public tests and the probes they use),
+which is all that `autograder check` needs and all that is handed out: the student package carries
+it as `<name>/public.json`; the hidden tests' names and expected values stay in assignment.toml.
 """
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from autograder.model import Frozen, Visibility
 
@@ -22,6 +27,12 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 PROBE_CODE_VERSION = "1"  # bump when what a probe records changes
+RUBRIC = "assignment.toml"  # the whole rubric (instructor side)
+PUBLIC = "public.json"  # its public part (generated; what the student package carries)
+
+
+class AssignmentError(ValueError):
+    """An assignment file that cannot be used; the message names the file and the cause."""
 
 
 class ProbeSpec(Frozen):
@@ -94,6 +105,18 @@ class Assignment(Frozen):
                 raise ValueError(f"{item.key}: question not listed in `questions`")
         return self
 
+    def public(self) -> "Assignment":
+        """The public part: public tests and the probes they use; no hidden test, no hand-graded item."""
+        tests = [t for t in self.tests if t.visibility == "public"]
+        used = {t.probe for t in tests}
+        return self.model_copy(update={"tests": tests, "manual": [], "probes": [p for p in self.probes if p.id in used]})
+
+    def check_errors(self) -> list[str]:
+        """Every test whose check is unknown or whose arguments the check does not take, as messages."""
+        from autograder.checks.registry import argument_errors  # imports the checks (torch, scipy)
+
+        return [f"test {t.key}: {why}" for t in self.tests if (why := argument_errors(t.check, t.args))]
+
     def probe(self, probe_id: str) -> ProbeSpec:
         return next(p for p in self.probes if p.id == probe_id)
 
@@ -128,16 +151,53 @@ def assignments_root() -> Path:
 
 
 def load_file(path: Path) -> Assignment:
-    """Read and validate an assignment file."""
-    with path.open("rb") as fh:
-        return Assignment.model_validate(tomllib.load(fh))
+    """Read and validate an assignment file (`.toml`, or a public part as `.json`): AssignmentError if invalid."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FileNotFoundError(f"cannot read the assignment file {path}: {exc.strerror}") from exc
+    try:
+        a = (Assignment.model_validate_json(data) if path.suffix == ".json"
+             else Assignment.model_validate(tomllib.loads(data.decode("utf-8"))))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise AssignmentError(f"{path}: not a TOML file ({exc})") from None
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in exc.errors())
+        raise AssignmentError(f"{path}: {problems}") from None
+    errors = a.check_errors()
+    if errors:
+        raise AssignmentError(f"{path}: " + "; ".join(errors))
+    return a
+
+
+def path_of(name: str) -> Path:
+    """The named assignment's whole rubric file; FileNotFoundError saying what is there instead."""
+    root = assignments_root()
+    path = root / name / RUBRIC
+    if not path.is_file():
+        if (root / name / PUBLIC).is_file():
+            raise FileNotFoundError(f"{root / name} holds only the public part of {name!r} (the student package): grading "
+                                    "needs the instructor's assignment.toml (set AUTOGRADER_ASSIGNMENTS, or pass --rubric)")
+        known = sorted({p.parent.name for p in [*root.glob(f"*/{RUBRIC}"), *root.glob(f"*/{PUBLIC}")]})
+        raise FileNotFoundError(f"no assignment {name!r} in {root} (known: {', '.join(known) or 'none'})")
+    return path
 
 
 def load(name: str = "sheet03") -> Assignment:
-    """The named assignment from the assignments folder."""
-    root = assignments_root()
-    path = root / name / "assignment.toml"
-    if not path.is_file():
-        known = sorted(p.parent.name for p in root.glob("*/assignment.toml"))
-        raise FileNotFoundError(f"no assignment {name!r} in {root} (known: {', '.join(known) or 'none'})")
-    return load_file(path)
+    """The named assignment from the assignments folder (the whole rubric, hidden tests included)."""
+    return load_file(path_of(name))
+
+
+def load_public(name: str = "sheet03") -> Assignment:
+    """The public part of the named assignment: from assignment.toml where it is, else from public.json."""
+    folder = assignments_root() / name
+    if (folder / RUBRIC).is_file():
+        return load_file(folder / RUBRIC).public()
+    if (folder / PUBLIC).is_file():
+        return load_file(folder / PUBLIC)
+    return load(name)  # raises FileNotFoundError naming the known assignments
+
+
+def public_json(a: Assignment) -> str:
+    """The public part as the JSON text the student package carries."""
+    return a.public().model_dump_json(indent=1) + "\n"

@@ -61,11 +61,10 @@ def _progress_printer(total_hint: int = 0):
 
 
 def _grade(paths: list[Path], options: api.GradeOptions) -> api.BatchResult:
-    a = api.assignments.load(options.assignment)
     level = api.available(options.isolation)
     err_console.print(f"isolation: {level.value} — {level.describe()}")
     batch = api.grade_paths(paths, options, on_progress=_progress_printer())
-    out_console.print(_table(batch, a))
+    out_console.print(_table(batch, batch.assignment))
     for p in batch.problems:
         err_console.print(f"[yellow]skipped:[/yellow] {p}")
     return batch
@@ -86,6 +85,7 @@ def grade(
     timeout: Annotated[Optional[float], typer.Option("--timeout", min=1, help="Seconds per submission (default: the assignment's, 60).")] = None,
     question_timeout: Annotated[Optional[float], typer.Option("--question-timeout", min=1, help="Seconds per question (default 10).")] = None,
     memory_mb: Annotated[Optional[int], typer.Option("--memory-mb", min=256, help="Memory limit per submission in MiB (default 2048).")] = None,
+    rubric: Annotated[Optional[Path], typer.Option("--rubric", help="Grade with this assignment file (e.g. DIR/rubric/assignment.toml after a rescore).")] = None,
 ) -> None:
     """Grade submissions: DIR/<stem>.json (Gradescope format) and DIR/gradebook.csv."""
     missing = [p for p in paths if not p.exists()]
@@ -98,8 +98,8 @@ def grade(
     try:
         limits = api.limits_with(assignment, submission_seconds=timeout, question_seconds=question_timeout, memory_mb=memory_mb)
         _grade(paths, api.GradeOptions(out_dir=out, jobs=jobs, force=force, isolation=isolation.value if isolation else None,
-                                       assignment=assignment, scheduler=scheduler, shard=part, limits=limits))
-    except (FileNotFoundError, RuntimeError, PermissionError) as exc:
+                                       assignment=assignment, scheduler=scheduler, shard=part, limits=limits, rubric=rubric))
+    except (FileNotFoundError, RuntimeError, PermissionError, ValueError) as exc:
         _fail(str(exc))
 
 
@@ -107,7 +107,7 @@ def grade(
 def check(
     path: Annotated[Path, typer.Argument(help="Your submission (.py or .ipynb).")],
     question: Annotated[Optional[str], typer.Option("--question", "-q", help="Only this question, e.g. q1b.")] = None,
-    assignment: Annotated[str, typer.Option(help="Assignment name.")] = "sheet03",
+    assignment: Annotated[Optional[str], typer.Option(help="Assignment name (default: the one your notebook records, else sheet03).")] = None,
 ) -> None:
     """Check your own work against the public tests. Exit status 1 if one fails."""
     try:
