@@ -67,6 +67,12 @@ def _cause(got: dict, formulas: dict, values: dict, given: dict, compare: list[s
     return ""
 
 
+def _nan_hint(got: dict[str, np.ndarray], names: list[str]) -> str:
+    bad = [n for n in names if n in got and np.isnan(got[n]).any()]
+    return (f" `{bad[0]}` holds NaN: a log (or sqrt) of a negative number — with parameters the grader set, "
+            "is the quantity inside negative because the fix is not applied, or abs left out?") if bad else ""
+
+
 def _per_set(record: ProbeRecord, subject: str, judge) -> CheckResult:
     obs = observed(record, subject, LogdetModuleObservation)
     if isinstance(obs, CheckResult):
@@ -100,7 +106,7 @@ def module_matches(record: ProbeRecord, *, subject: str, compare: list[str], giv
             if problem is None:
                 return None
             first = first or problem
-        return first + _cause(got, obs.formulas, values, mine, compare, list(causes), rtol, atol)  # type: ignore[operator]
+        return first + _nan_hint(got, compare) + _cause(got, obs.formulas, values, mine, compare, list(causes), rtol, atol)  # type: ignore[operator]
 
     return _per_set(record, subject, judge)
 
@@ -122,7 +128,7 @@ def logdet_matches_jacobian(record: ProbeRecord, *, subject: str, output: str, g
             return None
         values = {**_values(call), "z": obs.z.array().astype(np.float64)}
         cause = _cause(got, obs.formulas, values, _given(call, given), [output], list(causes), rtol, atol)
-        return f"`{output}` is not log |det| of forward's own jacobian: {problem}.{cause}"
+        return f"`{output}` is not log |det| of forward's own jacobian: {problem}.{_nan_hint(got, [output])}{cause}"
 
     return _per_set(record, subject, judge)
 
@@ -201,7 +207,8 @@ def _density_problem(x: np.ndarray, lp: np.ndarray, ref: tuple, rtol: float, ato
         return None
     for variant, cause in ((base + logdets, "the log-determinants are added instead of subtracted"),
                            (-logdets, "log N(z0; 0, I) is missing"),
-                           (base, "the log-determinants are left out")):
+                           (base, "the log-determinants are left out"),
+                           (_log_normal(x) - logdets, "the base density is evaluated at x instead of z0")):
         if mismatch(lp, variant, rtol=rtol, atol=atol) is None:
             return f"log p(x) is not log N(z0) - sum of log|det|: {p}. Likely cause: {cause}."
     return f"log p(x) is not log N(z0) - sum of log|det| ({what}): {p}"
