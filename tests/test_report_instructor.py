@@ -48,7 +48,8 @@ def known_class() -> list[Submission]:
         Submission("dave", results({"qb.one": (0, "error", raised.format(n=99))}, produced_by="rescore",
                                    extra={"rescore": {"previous_score": 1.0, "previous_rubric_hash": "old"}})),
         Submission("erin", results({"qa.one": (0, "error", NOT_GRADED.format(m="Model1")), "qa.two": (0, "error", NOT_GRADED.format(m="Model1")),
-                                    "qb.one": (0, "error", NOT_GRADED.format(m="Model2"))}, output=LOAD)),
+                                    "qb.one": (0, "error", NOT_GRADED.format(m="Model2"))}, output=LOAD,
+                                   extra={"status": "load_error"})),
     ]
 
 
@@ -118,3 +119,25 @@ def test_student_view_withholds_unreleased_tests_and_instructor_data():
     assert [t.extra_data["key"] for t in later.tests] == ["qa.one", "qb.one", "qa.hand"]
     full = student_view(res, Stage.ALL)
     assert (full.score, full.max_score, len(full.tests)) == (2, 5, 4) and "grader_errors" in full.extra_data
+
+
+def test_status_is_the_typed_field_judge_records_never_the_message_text():
+    worded = Submission("frank", results({}, output=LOAD))  # a summary that reads like a load failure, status ok
+    assert worded.status == "ok"
+    assert Submission("gina", results({}, extra={"status": "grader_error"})).status == "grader_error"
+    with pytest.raises(ValueError):
+        Submission("hal", results({}, extra={"status": "loaded-ish"})).status  # noqa: B018 - an unknown status is refused
+    shown = student_view(known_class()[4].results, Stage.SUBMISSION)
+    assert shown.extra_data["status"] == "load_error"  # the CI script reads it from the student's view too
+
+
+def test_most_common_failures_show_one_real_message_inline_not_hashes():
+    pytest.importorskip("jinja2")
+    from autograder.report.html import class_page
+
+    (shape,) = [g for g in common_failures(known_class())["qa"] if g.tests == ("qa.one",)]
+    assert shape.example == "Model1.forward returned shape (256, 3), expected (256, 4)"  # bob's, the first one
+    page = class_page(summarise(known_class()), histogram=b"", per_question=b"")
+    section = page[page.index("Most common failures"):page.index("Could not be loaded")]
+    assert '<span class="example">Model1.forward returned shape (256, 3), expected (256, 4)</span>' in section
+    assert "(#, #)" not in section and "line #" not in section

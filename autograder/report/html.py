@@ -24,6 +24,7 @@ body { font: 15px/1.45 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Aria
 h1 { font-size: 1.6em; margin: 0 0 4px; } h2 { font-size: 1.25em; margin-top: 1.8em; border-bottom: 1px solid #d8dde3; }
 h3 { font-size: 1.05em; margin: 1.2em 0 .4em; }
 .muted { color: #5b6672; } .small { font-size: .88em; }
+.example { white-space: pre-wrap; word-break: break-word; }
 table { border-collapse: collapse; margin: .5em 0 1em; }
 th, td { padding: 4px 10px; border-bottom: 1px solid #e4e8ec; text-align: left; vertical-align: top; }
 th { background: #f3f5f7; font-weight: 600; }
@@ -67,13 +68,14 @@ CLASS_PAGE = """<!DOCTYPE html>
 <p><img class="chart" alt="mean score and pass rate per question" src="data:image/png;base64,{{ per_question }}"></p>
 
 <h2>Most common failures</h2>
-<p class="muted small">Per question, messages grouped after replacing every number by #; the count is the number of submissions.
+<p class="muted small">Per question, messages that differ only in their numbers form one group; each shows one real
+message of the group (from the first submission that got it); the count is the number of submissions.
 Submissions that could not be loaded are listed below instead.</p>
 {% for q in s.questions %}{% set groups = s.failures.get(q, []) %}
 <h3>{{ q }}</h3>
 {% if groups %}<table><tr><th class="num">submissions</th><th>message</th><th>tests</th></tr>
-{% for g in groups %}<tr><td class="num">{{ g.count }}</td><td>{{ g.message }}
-<details><summary class="small">example and who</summary><pre>{{ g.example }}</pre><span class="small muted">{{ g.submissions|join(", ") }}</span></details></td>
+{% for g in groups %}<tr><td class="num">{{ g.count }}</td><td><span class="example">{{ g.example }}</span>
+<details><summary class="small">who</summary><span class="small muted">{{ g.submissions|join(", ") }}</span></details></td>
 <td class="small">{{ g.tests|join(", ") }}</td></tr>{% endfor %}</table>
 {% else %}<p class="ok small">No failures.</p>{% endif %}
 {% endfor %}

@@ -6,8 +6,9 @@ Definitions used everywhere in the report:
 * a question's score is the sum of its tests' scores; its maximum the sum of their `max_score`;
 * pass rate: the fraction of submissions with full marks on the question;
 * a failure is a test that lost points (outcome failed, error or grader_error); failures group by
-  question and by their message with every number replaced by `#`, and count submissions (those
-  that could not be loaded at all are counted apart, by their status).
+  question and by their message with every number replaced by `#` (the grouping key; the page
+  shows one real message of the group), and count submissions (those that could not be loaded
+  at all are counted apart, by their status, which `api.judge` records as a typed field).
 """
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ from pydantic import ValidationError
 
 from autograder.model import Outcome, Visibility
 from autograder.report.results import GradescopeResults, GradescopeTest
+from autograder.report.status import FIELD as STATUS_FIELD
+from autograder.report.status import Status, status_of
 
 FAILED = {Outcome.FAILED.value, Outcome.ERROR.value, Outcome.GRADER_ERROR.value}
-LOAD_FAILURE_PREFIX = "The submission could not be"  # the summary `api.judge` writes when nothing ran
 _NUMBER = re.compile(r"(?<![A-Za-z_0-9.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
@@ -56,10 +58,8 @@ class Submission:
 
     @property
     def status(self) -> str:
-        """`grader_error`, `load_error` or `ok`, by the same rule as the gradebook."""
-        if any(t.extra_data.get("outcome") == Outcome.GRADER_ERROR.value for t in self.results.tests):
-            return "grader_error"
-        return "load_error" if self.results.output.startswith(LOAD_FAILURE_PREFIX) else "ok"
+        """`grader_error`, `load_error` or `ok`: the status `judge` recorded (as in the gradebook)."""
+        return status_of(self.results).value
 
     @property
     def produced_by(self) -> str:
@@ -168,7 +168,7 @@ def common_failures(subs: list[Submission], *, top: int = 5) -> dict[str, list[F
     """
     groups: dict[tuple[str, str], dict] = {}
     for s in subs:
-        if s.status == "load_error":
+        if s.status == Status.LOAD_ERROR.value:
             continue
         for t in s.results.tests:
             if t.extra_data.get("outcome") not in FAILED or full_marks(t.score, t.max_score):
@@ -302,7 +302,7 @@ def student_view(results: GradescopeResults, stage: Stage) -> GradescopeResults:
     The score and maximum are those of the released tests; `extra_data.withheld` counts the others.
     """
     shown = [t for t in results.tests if released(t.visibility, stage)]
-    extra = {k: v for k, v in results.extra_data.items() if k == "provenance" or stage is Stage.ALL}
+    extra = {k: v for k, v in results.extra_data.items() if k in ("provenance", STATUS_FIELD) or stage is Stage.ALL}
     withheld = len(results.tests) - len(shown)
     if withheld:
         extra["withheld"] = {"tests": withheld, "max_score": sum(t.max_score for t in results.tests) - sum(t.max_score for t in shown)}
