@@ -8,9 +8,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WrapValidator
 
-from autograder.tensors import TensorData
+from autograder.tensors import TensorData, observation_budget
 
 
 class Frozen(BaseModel):
@@ -127,7 +127,8 @@ from autograder.model_module import LayerStackObservation, LogdetModuleObservati
 
 Observation = Annotated[
     Union[AutoencoderObservation, FunctionObservation, AnswersObservation, LogdetModuleObservation, LayerStackObservation],
-    Field(discriminator="kind")
+    Field(discriminator="kind"),
+    WrapValidator(observation_budget),  # decoded tensors capped per observation
 ]
 
 

@@ -356,7 +356,9 @@ class Worker:
             try:
                 msg = protocol.parse(line)
             except (ValidationError, ValueError) as exc:
-                state.violation = f"an invalid message: {str(exc).splitlines()[0][:200]}"
+                first = exc.errors()[0] if isinstance(exc, ValidationError) and exc.errors() else None  # its cause, not pydantic's headline
+                why = f"{'.'.join(map(str, first['loc']))}: {first['msg']}" if first else str(exc)
+                state.violation = f"an invalid message: {why.splitlines()[0][:300]}"
                 return False
             if not self._apply(state, msg):
                 return False
