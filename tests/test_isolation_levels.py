@@ -16,14 +16,17 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox import procs
-from autograder.sandbox.isolation import Level, available, landlock_abi, visible
+from autograder.sandbox import isolation, procs
+from autograder.sandbox.isolation import Level, available, landlock_abi, offered, unreadable_by_others, visible
 from autograder.sandbox.runner import Job, Limits, Worker
 from conftest import SOLUTION
 from test_sandbox_hostile import batch_folder, expected, grade, honest_problems, leftovers, planted, problems, stems
 
 HONEST_AFTER = {"os_exit_in_forward", "patch_torch_rng", "spawn_survivors", "memory_then_abort"}
 pytestmark = pytest.mark.skipif(os.getuid() != 0, reason="the uid level needs root")
+needs_uid = pytest.mark.skipif(Level.UID not in offered(), reason=(
+    f"the uid level is refused here: the sandbox uid cannot read {unreadable_by_others()} "
+    "(tests/test_hosts.py grades it with an interpreter every uid can read)"))
 
 
 def _grade_level(tmp, level: str) -> dict:
@@ -46,6 +49,7 @@ def process_batch(tmp_path_factory):
     return _grade_level(tmp_path_factory.mktemp("process"), "process")
 
 
+@needs_uid
 @pytest.mark.parametrize("stem", stems("uid"))
 def test_uid_level_verdicts(uid_batch, stem):
     assert problems(uid_batch["graded"][stem], uid_batch["out"], expected(stem)) == []
@@ -56,7 +60,7 @@ def test_process_level_verdicts(process_batch, stem):
     assert problems(process_batch["graded"][stem], process_batch["out"], expected(stem)) == []
 
 
-@pytest.mark.parametrize("level", ["uid", "process"])
+@pytest.mark.parametrize("level", [pytest.param("uid", marks=needs_uid), "process"])
 def test_weaker_levels_keep_honest_scores_and_leave_nothing_behind(request, level):
     result = request.getfixturevalue(f"{level}_batch")
     assert honest_problems(result["batch"]) == {}
@@ -80,6 +84,7 @@ def test_every_level_says_what_it_protects():
         assert ("Landlock ABI" in text) == (landlock_abi() > 0)
 
 
+@needs_uid
 def test_a_child_dies_with_its_fork_server(tmp_path):
     """SIGKILL of the worker (no pid namespace at the uid level) takes the sleeping child with it."""
     worker = Worker(level=Level.UID)
@@ -103,6 +108,7 @@ def test_a_child_dies_with_its_fork_server(tmp_path):
         worker.release()
 
 
+@needs_uid
 def test_a_child_that_cannot_be_confined_never_runs_the_submission(tmp_path):
     """If the uid drop fails, the child exits before any submission code, and the message blames the grader."""
     marker = tmp_path / "ran_unconfined"
@@ -135,3 +141,49 @@ def test_an_installed_grader_is_hidden_except_its_sandbox_parts(tmp_path):
     shown = visible({tmp_path / "venv", site, Path("/usr")}, package)
     assert shown == sorted([Path("/usr"), tmp_path / "venv" / "bin", package / "__init__.py", package / "probes",
                             package / "sandbox", site / "numpy.pth", site / "torch"])
+
+
+@pytest.mark.skipif(unreadable_by_others() is None, reason="this interpreter is readable by every uid")
+def test_the_uid_level_is_refused_naming_the_directory_the_sandbox_cannot_read():
+    """Python under a 0700 home: the uid level would fail honest lazy imports, so it is refused, as the grader's problem."""
+    where = unreadable_by_others()
+    with pytest.raises(RuntimeError, match=f"cannot read {where}"):
+        available("uid")
+    worker = Worker(level=Level.UID)  # forced past available(): the canary refuses it
+    with pytest.raises(RuntimeError, match=f"cannot run honest code: the sandbox cannot read {where} .*not of any submission"):
+        worker.start()
+    worker.release()
+
+
+def test_root_without_namespaces_says_which_level_it_falls_back_to(monkeypatch):
+    """Gradescope-like: root, bubblewrap cannot create namespaces, Python perhaps under a 0700 directory."""
+    isolation._probe.cache_clear()
+    monkeypatch.setattr(isolation, "_bwrap_failure", lambda userns: "bubblewrap failed: No permissions to create new namespace")
+    try:
+        level = available()
+        notes = isolation.refusals()
+        assert notes[0].startswith("level 'bwrap' refused: bubblewrap failed")
+        if unreadable_by_others() is None:
+            assert level is Level.UID
+        else:
+            assert level is Level.PROCESS
+            assert f"level 'uid' refused: the sandbox uid cannot read {unreadable_by_others()}" in notes[1]
+            assert "falling back to 'process'" in notes[1]
+            assert "note: level 'bwrap' refused" in Level.PROCESS.describe()
+    finally:
+        isolation._probe.cache_clear()
+
+
+def test_an_ordinary_user_denied_user_namespaces_is_told_what_to_enable(monkeypatch):
+    isolation._probe.cache_clear()
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(isolation, "_bwrap_failure", lambda userns: "bubblewrap failed: bwrap: setting up uid map: Permission denied")
+    try:
+        assert available() is Level.PROCESS
+        text = " ".join(isolation.refusals())
+        assert "kernel.apparmor_restrict_unprivileged_userns=0" in text and "bwrap-userns-restrict" in text
+        assert "falling back to 'process'" in text
+        with pytest.raises(RuntimeError, match="isolation level 'userns' is not available here"):
+            available("userns")
+    finally:
+        isolation._probe.cache_clear()

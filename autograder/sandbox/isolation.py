@@ -117,10 +117,16 @@ def available(requested: str | None = None) -> Level:
         return best
     want = Level(requested)
     if want not in offered():
-        notes = "; ".join(refusals()) or f"the strongest is {best.value!r}"
-        if want is Level.USERNS and os.geteuid() == 0:
-            notes = "it is the level of ordinary users; root gets 'bwrap' (or 'uid' without namespaces)"
-        raise RuntimeError(f"isolation level {want.value!r} is not available here: {notes}")
+        root = os.geteuid() == 0
+        if want is Level.USERNS and root:
+            why = "it is the level of ordinary users; root gets 'bwrap' (or 'uid' without namespaces)"
+        elif want in (Level.BWRAP, Level.UID) and not root:
+            why = "it needs root (its children take a dedicated uid); ordinary users get 'userns'"
+        elif want is Level.UID and (where := unreadable_by_others()) is not None:
+            why = f"the sandbox uid cannot read {where}, where this Python lives"
+        else:
+            why = "; ".join(refusals()) or f"the strongest is {best.value!r}"
+        raise RuntimeError(f"isolation level {want.value!r} is not available here: {why}")
     return want
 
 
