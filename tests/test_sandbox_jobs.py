@@ -250,3 +250,29 @@ def test_an_explicit_slot_directory_that_is_not_safe_is_an_error(tmp_path, monke
     monkeypatch.setenv("AUTOGRADER_SLOT_DIR", str(tmp_path / "fresh"))
     assert slots.directory() == Path(tmp_path / "fresh")
     assert stat.S_IMODE((tmp_path / "fresh").stat().st_mode) == 0o700
+
+
+def test_cgroup_v2_detection_and_worker_group(tmp_path, monkeypatch):
+    """On this project's cgroup v1 test machine only the detection and the file protocol can be tested."""
+    from autograder.sandbox import cgroups
+
+    assert cgroups.delegated(tmp_path)[0] is None  # no cgroup.controllers: not v2
+    (tmp_path / "cgroup.controllers").write_text("cpu io memory pids\n")
+    grader = tmp_path / "user.slice" / "grader"
+    grader.mkdir(parents=True)
+    (grader.parent / "cgroup.controllers").write_text("cpu memory\n")
+    (grader.parent / "cgroup.subtree_control").write_text("")
+    parent, why = cgroups.delegated(tmp_path, "/user.slice/grader")
+    assert parent is None and "['pids']" in why
+    (grader.parent / "cgroup.controllers").write_text("cpu memory pids\n")
+    parent, why = cgroups.delegated(tmp_path, "/user.slice/grader")
+    assert parent == grader.parent, why
+    group = cgroups.WorkerGroup(parent)
+    assert (parent / "cgroup.subtree_control").read_text() == "+memory +pids"
+    (group.path / "memory.swap.max").write_text("max")
+    group.limit(3 << 30, 68)
+    assert [(group.path / f).read_text() for f in ("memory.max", "memory.swap.max", "pids.max")] == [str(3 << 30), "0", "68"]
+    for f in group.path.iterdir():
+        f.unlink()
+    group.remove()
+    assert not group.path.exists()

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from autograder.model import ProbeError, ProbeRecord, RunRecord
-from autograder.sandbox import canary, protocol, slots, verify, wire
+from autograder.sandbox import canary, cgroups, procs, protocol, slots, verify, wire
 from autograder.sandbox.exits import Exit
 from autograder.sandbox.isolation import UID_BASE, Level, available, readable_roots, worker_command
 
@@ -120,6 +120,9 @@ class Worker:
         self._proc: subprocess.Popen | None = None
         self._sock: socket.socket | None = None
         self._canary_passed = False
+        self._cgroup: cgroups.WorkerGroup | None = None
+        self._cgroup_base = 0
+        self.cgroup_note = ""
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> None:
@@ -144,8 +147,27 @@ class Worker:
         if not msg or msg.get("op") != "ready":
             raise RuntimeError(f"the sandbox worker did not start (isolation {self.level.value})")
         self.landlock = int(msg.get("landlock") or 0)
+        self._join_cgroup()
         if not self._canary_passed:
             self._check_canary()
+
+    def _join_cgroup(self) -> None:
+        """Put the server in its own cgroup v2 group where one is delegated (exact memory.max, pids.max)."""
+        parent, self.cgroup_note = cgroups.delegated()
+        if parent is None or self._proc is None:
+            return
+        try:
+            self._cgroup = cgroups.WorkerGroup(parent)
+            self._cgroup.add([self._proc.pid, *procs.descendants(self._proc.pid)])
+            self._cgroup_base = self._cgroup.current()
+        except OSError as exc:
+            self.cgroup_note = f"cgroup v2 subtree {parent} unusable ({exc}): rlimits only"
+            self._drop_cgroup()
+
+    def _drop_cgroup(self) -> None:
+        if self._cgroup is not None:
+            self._cgroup.remove()
+            self._cgroup = None
 
     def _check_canary(self) -> None:
         """Refuse a sandbox in which honest code cannot run (see `canary`): the grader's problem, said so."""
@@ -170,6 +192,7 @@ class Worker:
                 os.killpg(self._proc.pid, signal.SIGKILL)
                 self._proc.wait()
             self._proc = None
+        self._drop_cgroup()
 
     def release(self) -> None:
         """Stop the fork server and give the slot back."""
@@ -281,6 +304,8 @@ class Worker:
 
     def _attempt(self, job: Job, limits: Limits, state: _Attempt, deadline: float, out: _Capture, err: _Capture) -> dict:
         assert self._sock is not None
+        if self._cgroup is not None:  # the warm server as measured at start, plus the job's allowance
+            self._cgroup.limit(self._cgroup_base + (limits.memory_mb << 20), limits.max_processes + 4)
         pipes = [os.pipe() for _ in range(3)]
         spec = self._spec(job, limits, state)
         spec_fd = _memfd(json.dumps(spec).encode())  # read by the job's child only, never by the server
