@@ -19,12 +19,13 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 		{ apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; } || \
-		echo "note: bubblewrap is not installed; grading falls back to a weaker isolation level (see README)"; }
+		echo "note: bubblewrap is not installed (sudo apt-get install bubblewrap): without it grading falls back to the uid (root) or process level; see README, 'Which level will I get?'"; }
 	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e '.[dev]'
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	$(PY) -c "from autograder.sandbox.isolation import available, refusals; print('isolation here:', available().value); [print('note:', n) for n in refusals()]"
 	touch $(STAMP)
 
 clean:
