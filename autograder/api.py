@@ -1,6 +1,7 @@
 """The only orchestration: grade, check, rescore, demo. Student code runs only in `observe`."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -382,8 +383,10 @@ def recorded_assignment(data: bytes) -> str | None:
 
 
 def check(path: Path, *, assignment: str | None = None, question: str | None = None,
-          isolation: str | None = None) -> tuple[list[TestResult], StoredObservations]:
+          isolation: str | None = None, worker: Worker | None = None) -> tuple[list[TestResult], StoredObservations]:
     """A student's own check: public tests only (optionally one question), nothing written.
+
+    `worker`: a started worker to run it in (a notebook's warm checker); else a new one is started.
 
     The assignment is `assignment`, else the one the notebook records, else sheet03; only its
     public part is read (all that the student package carries).
@@ -400,8 +403,8 @@ def check(path: Path, *, assignment: str | None = None, question: str | None = N
     # the worker imports torch in its sandbox while we import the checks (torch, scipy) here
     importing = threading.Thread(target=checks.preload, daemon=True)
     importing.start()
-    with Worker(slot=0, level=available(isolation)) as worker:
-        stored = observe(worker, a, str(path), data, limits_for(a), public_only=True)
+    with Worker(slot=0, level=available(isolation)) if worker is None else contextlib.nullcontext(worker) as w:
+        stored = observe(w, a, str(path), data, limits_for(a), public_only=True)
         importing.join()
     tests, _ = judge(a, stored, public_only=True)
     return tests, stored

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Mapping
@@ -19,7 +18,6 @@ from typing import Any
 
 from autograder.otter.verdicts import Verdict, Verdicts
 
-CHECK_SECONDS = 600.0
 _CACHE = "__autograder_check_cache__"  # in the notebook's globals: (file, mtime, size, question) -> verdicts
 
 
@@ -57,28 +55,25 @@ def locate(env: Mapping[str, Any]) -> Path:
 
 
 def run_check(path: Path, question: str) -> Verdicts:
-    """`autograder check --question` on `path` in a fresh interpreter, as verdicts."""
-    cmd = [sys.executable, "-m", "autograder.otter.student", str(path), "--question", question]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=CHECK_SECONDS, cwd=path.parent)
-    except subprocess.TimeoutExpired:
-        raise AssertionError(f"the check did not finish within {CHECK_SECONDS:g} s") from None
-    try:
-        payload = json.loads(proc.stdout.strip().splitlines()[-1])
-    except (IndexError, ValueError):
-        tail = (proc.stderr or proc.stdout).strip()[-1500:]
-        raise AssertionError(f"the check could not run (exit status {proc.returncode}):\n{tail}") from None
+    """`autograder check --question` on `path`, in the kernel's warm isolated checker, as verdicts."""
+    # --- issue 16: one warm checker process per kernel (autograder.otter.warm), a fresh sandboxed child per check
+    from autograder.otter import warm
+
+    payload = warm.payload(path, question)
+    # --- end issue 16
     if "error" in payload:
         raise AssertionError(payload["error"])
     return Verdicts.of((Verdict(**v) for v in payload["verdicts"]), "autograder check")
 
 
-def _check_json(path: Path, question: str) -> dict[str, Any]:
-    """What the subprocess prints: the public verdicts of `api.check`, with the import problem if any."""
+def _check_json(path: Path, question: str, worker: Any = None) -> dict[str, Any]:
+    """What the subprocess prints: the public verdicts of `api.check`, with the import problem if any.
+
+    `worker`: a started sandbox `Worker` to run the check in (the warm checker's), else a new one."""
     from autograder import api
 
     try:
-        tests, stored = api.check(path, question=question)
+        tests, stored = api.check(path, question=question, worker=worker)
     except (FileNotFoundError, ValueError) as exc:
         return {"error": str(exc)}
     problem = stored.load_failure
