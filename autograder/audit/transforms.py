@@ -45,12 +45,11 @@ class Edit(BaseModel):
 
 
 def apply(tree: ast.Module, edit: Edit) -> ast.Module:
-    """A copy of `tree` with `edit` applied; raises TransformError when it does not match."""
-    tree = copy.deepcopy(tree)
+    """Apply `edit` to `tree` in place (and return it); raises TransformError when it does not match."""
     node = _scope(tree, edit.scope)
     {"replace_expr": _replace_expr, "replace_stmt": _replace_stmt, "replace_body": _replace_body,
      "insert": _insert, "rename": _rename, "extract": _extract, "inline": _inline}[edit.kind](tree, node, edit)
-    return ast.fix_missing_locations(tree)
+    return tree  # no line numbers are fixed: variants are unparsed to source, never compiled from the tree
 
 
 def _scope(tree: ast.Module, scope: str) -> ast.Module | ast.ClassDef | ast.FunctionDef:
@@ -77,8 +76,14 @@ def _stmts(code: str) -> list[ast.stmt]:
         raise TransformError(f"not Python statements: {code!r} ({exc.msg}, line {exc.lineno})") from None
 
 
-def _same(a: ast.AST, b: ast.AST) -> bool:
-    return ast.dump(a) == ast.dump(b)
+class _Pattern:
+    """A code pattern, compared by syntax tree (the node type first: dumping every node is slow)."""
+
+    def __init__(self, node: ast.AST):
+        self.type, self.dump = type(node), ast.dump(node)
+
+    def matches(self, node: ast.AST) -> bool:
+        return type(node) is self.type and ast.dump(node) == self.dump
 
 
 class _Fill(ast.NodeTransformer):
@@ -97,13 +102,13 @@ class _Fill(ast.NodeTransformer):
 
 
 def _replace_expr(tree: ast.Module, scope: ast.AST, edit: Edit) -> None:
-    pattern, new = _expr(edit.old), _expr(edit.new)
+    pattern, new = _Pattern(_expr(edit.old)), _expr(edit.new)
     hits = 0
 
     class Swap(ast.NodeTransformer):
         def visit(self, node: ast.AST) -> ast.AST:
             nonlocal hits
-            if isinstance(node, ast.expr) and _same(node, pattern):
+            if pattern.matches(node):
                 hits += 1
                 return _Fill(node).visit(copy.deepcopy(new))
             return self.generic_visit(node)
@@ -117,7 +122,7 @@ def _replace_stmt(tree: ast.Module, scope: ast.AST, edit: Edit) -> None:
     old = _stmts(edit.old)
     if len(old) != 1:
         raise TransformError(f"replace_stmt: `old` must be one statement, got {len(old)}")
-    pattern, new = old[0], _stmts(edit.new)
+    pattern, new = _Pattern(old[0]), _stmts(edit.new)
     hits = 0
     for node in ast.walk(scope):
         for field in ("body", "orelse", "finalbody"):
@@ -126,7 +131,7 @@ def _replace_stmt(tree: ast.Module, scope: ast.AST, edit: Edit) -> None:
                 continue
             out: list[ast.stmt] = []
             for stmt in block:
-                if isinstance(stmt, ast.stmt) and _same(stmt, pattern):
+                if pattern.matches(stmt):
                     hits += 1
                     out += [_Fill(stmt).visit(copy.deepcopy(s)) for s in new]
                 else:

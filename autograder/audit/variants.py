@@ -126,16 +126,17 @@ def reference_source(name: str) -> str:
     return render.python_file(s.cells, render.Variant.SOLUTION, f"Reference solution: {s.assignment.title} (audited).")
 
 
-def generate(decl: Declaration, reference: ast.Module) -> Variant:
-    """Apply the declaration's edits in order; the result must compile and differ from the reference."""
-    tree = reference
+def generate(decl: Declaration, reference: str) -> Variant:
+    """Apply the declaration's edits in order to the reference source's tree; the result must
+    compile and differ from the reference."""
+    tree = ast.parse(reference)  # a fresh tree: parsing is faster than copying one
     for k, edit in enumerate(decl.edit, 1):
         try:
-            tree = apply(tree, edit)
+            apply(tree, edit)
         except TransformError as exc:
             raise TransformError(f"variant {decl.id}, edit {k} ({edit.kind}): {exc}") from None
     source = ast.unparse(tree) + "\n"
-    if ast.dump(tree) == ast.dump(reference):
+    if source == reference:
         raise TransformError(f"variant {decl.id}: its edits leave the reference unchanged")
     compile(source, f"<{decl.id}>", "exec")
     return Variant(id=decl.id, family=decl.family, doc=decl.doc, loses=tuple(decl.loses), blind_spot=decl.blind_spot,
@@ -144,5 +145,5 @@ def generate(decl: Declaration, reference: ast.Module) -> Variant:
 
 def variants(name: str, path: Path | None = None) -> tuple[str, list[Variant]]:
     """(the reference source as graded, every declared variant of it)."""
-    reference = ast.parse(reference_source(name))
-    return ast.unparse(reference) + "\n", [generate(d, reference) for d in load(name, path)]
+    reference = ast.unparse(ast.parse(reference_source(name))) + "\n"  # formatted as the variants are
+    return reference, [generate(d, reference) for d in load(name, path)]
