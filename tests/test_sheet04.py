@@ -155,3 +155,11 @@ def test_invertibility_sets_are_judged_where_the_answer_is_representable(sheet04
     for name, v in sets:
         scope = expressions.evaluate(_layer_steps(sheet04), {k: t.numpy() for k, t in v.items()} | {"z": np.zeros((1, 3))}, expressions.NUMPY)
         assert float(v["w"].numpy() @ scope["u_hat"]) > -1, name
+
+
+@pytest.mark.parametrize("seed", [1, 777])
+def test_verdicts_hold_under_other_seeds(seed, grade, sheet04):
+    """The parameter sets, batches and grader layers drawn from another seed give every file the same verdict."""
+    other = sheet04.model_copy(update={"seed": seed})
+    wrong = {p.name: failing(grade(p, other)) for p in CASES}
+    assert wrong == {p.name: sorted(_expected(p)["failing"]) for p in CASES}

@@ -83,7 +83,12 @@ def _per_set(record: ProbeRecord, subject: str, judge) -> CheckResult:
         if call.error is not None:
             return CheckResult.fail(error_text(f"{subject}.forward(z) with {call.name}", call.error), outcome=Outcome.ERROR)
         with np.errstate(all="ignore"):
-            problem = judge(obs, call)
+            try:
+                problem = judge(obs, call)
+            except (ValueError, TypeError, ArithmeticError) as exc:  # the submission's values do not fit the formulas
+                given = {n: tuple(t.shape) for n, t in call.methods.items()}
+                problem = (f"the rubric's formulas cannot be evaluated with the values your code returned "
+                           f"(shapes of its methods: {given}): {exc}")
         if problem:
             return CheckResult.fail(f"{subject}, {call.name}: {problem}")
     return CheckResult.ok(f"{subject}: right on all {len(obs.sets)} parameter sets")
@@ -101,7 +106,10 @@ def module_matches(record: ProbeRecord, *, subject: str, compare: list[str], giv
         got, values, mine = _outputs(call, obs.outputs), {**_values(call), "z": obs.z.array().astype(np.float64)}, _given(call, given)
         first = None
         for own, override in [(mine, None), ({}, None), *((mine, alt) for alt in alternatives)]:
-            ref = _reference(obs.formulas, values, own, override)
+            try:
+                ref = _reference(obs.formulas, values, own, override)
+            except (ValueError, TypeError, ArithmeticError):  # e.g. a method's value of another shape
+                continue
             problem = _shape_problem(got, ref, compare) or _matches(got, ref, compare, rtol, atol)
             if problem is None:
                 return None
