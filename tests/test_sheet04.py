@@ -163,3 +163,15 @@ def test_verdicts_hold_under_other_seeds(seed, grade, sheet04):
     other = sheet04.model_copy(update={"seed": seed})
     wrong = {p.name: failing(grade(p, other)) for p in CASES}
     assert wrong == {p.name: sorted(_expected(p)["failing"]) for p in CASES}
+
+
+def test_assign_and_audit_run_for_the_sheet(tmp_path):
+    from conftest import cli
+
+    built = cli("assign", NAME, "--out", str(tmp_path))
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / NAME / "autograder" / f"{NAME}-autograder.zip").is_file()
+    assert (tmp_path / NAME / "student" / f"{NAME}.ipynb").is_file()
+    audit = cli("audit", NAME)
+    assert audit.returncode == 0, audit.stdout + audit.stderr
+    assert "0 false failures" in audit.stdout and "0 missed, 0 misattributed" in audit.stdout
