@@ -1,7 +1,8 @@
 """Exercise sheet 03: VAE & GAN (your answers).
 
 Replace every `raise NotImplementedError(...)` and every None answer; keep the names, the grader
-looks them up. Check your work (public tests) with `autograder check sheet03.py`.
+looks them up. Check your work (public tests) with `autograder check sheet03.py --assignment sheet03`
+(`pip install mlsheet-autograder` installs the `autograder` command).
 The same sheet as a notebook, with the problem text, is sheet03.ipynb (generated from one source with this file).
 """
 

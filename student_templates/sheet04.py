@@ -1,7 +1,8 @@
 """Exercise sheet 04: Normalizing flows (planar flows) (your answers).
 
 Replace every `raise NotImplementedError(...)` and every None answer; keep the names, the grader
-looks them up. Check your work (public tests) with `autograder check sheet04.py`.
+looks them up. Check your work (public tests) with `autograder check sheet04.py --assignment sheet04`
+(`pip install mlsheet-autograder` installs the `autograder` command).
 The same sheet as a notebook, with the problem text, is sheet04.ipynb (generated from one source with this file).
 """
 

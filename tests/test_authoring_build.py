@@ -34,7 +34,9 @@ def zip_entries(dist) -> dict[str, bytes]:
 
 def test_layout_is_student_folder_and_exactly_one_zip(dist):
     assert dist.name == "sheet03"
-    assert sorted(p.name for p in (dist / "student").iterdir()) == ["sheet03.ipynb", "sheet03.py"]
+    assert sorted(p.name for p in (dist / "student").iterdir()) == ["package", "sheet03.ipynb", "sheet03.py"]
+    (wheel,) = (dist / "student" / "package").iterdir()
+    assert wheel.name.startswith("mlsheet_autograder-") and wheel.suffix == ".whl"
     assert [p.suffix for p in (dist / "autograder").iterdir()] == [".zip"]
     assert (dist / "student" / "sheet03.py").read_text() == (ROOT / "student_templates" / "sheet03.py").read_text()
 
@@ -93,7 +95,8 @@ def test_student_notebook_has_public_tests_only_check_cells_and_locked_scaffoldi
     for t in a.tests:
         assert (repr(t.key) in text) == (t.visibility == "public"), t.key
     sources = [c.source for c in nb.cells]
-    assert sources[1].endswith('grader = otter.Notebook("sheet03.ipynb")')
+    assert sources[1].endswith("grader = notebook_grader('sheet03')")  # any file name (alice.ipynb) works
+    assert nb.metadata.autograder == {"assignment": "sheet03"}
     assert [s for s in sources if s.startswith("grader.check")] == [f'grader.check("{q}")' for q in a.questions if q in public]
     answer_cells = [c for c in nb.cells if "otter_answer_cell" in c.metadata.get("tags", [])]
     assert all(c.cell_type == "code" for c in answer_cells) and len(answer_cells) >= 11

@@ -21,7 +21,8 @@ def built() -> dict[str, str]:
     return render_committed("sheet03")
 
 
-@pytest.mark.parametrize("rel", ["solutions/sheet03.py", "student_templates/sheet03.py", "student_templates/sheet03.ipynb"])
+@pytest.mark.parametrize("rel", ["solutions/sheet03.py", "student_templates/sheet03.py", "student_templates/sheet03.ipynb",
+                                 "assignments/sheet03/public.json"])
 def test_committed_file_equals_a_fresh_build(built, rel):
     path = ROOT / rel
     assert path.is_file(), f"{rel} is missing: run `{FIX}`"

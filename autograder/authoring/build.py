@@ -2,10 +2,13 @@
 
     DIR/<name>/student/<name>.ipynb      the notebook: no solutions, public tests in its metadata
     DIR/<name>/student/<name>.py         the same as a template module
-    DIR/<name>/autograder/<name>-autograder.zip   otter's autograder (Gradescope-ready)
+    DIR/<name>/student/package/*.whl     the student package: the engine and the public part only
+    DIR/<name>/autograder/<name>-autograder.zip   otter's autograder (Gradescope-ready, hidden tests)
 
 and the generated files that are committed (kept equal to a fresh build by a test):
-solutions/<name>.py, student_templates/<name>.py, student_templates/<name>.ipynb.
+solutions/<name>.py, student_templates/<name>.py, student_templates/<name>.ipynb, and
+assignments/<name>/public.json (the public part, which the project's wheel carries).
+Everything under student/ is built from `Assignment.public()`: no hidden test's name or value.
 """
 from __future__ import annotations
 
@@ -15,8 +18,8 @@ from pathlib import Path
 
 import autograder
 from autograder import assignment as assignments
-from autograder.assignment import Assignment
-from autograder.authoring import bundle, render, source, testfiles
+from autograder.assignment import PUBLIC, Assignment, public_json
+from autograder.authoring import bundle, package, render, source, testfiles
 from autograder.authoring.render import Variant
 from autograder.otter.native import DEFAULT_TIMEOUT
 
@@ -54,21 +57,23 @@ def render_committed(name: str = "sheet03") -> dict[str, str]:
             s.cells, Variant.SOLUTION, f"Reference solution: {title}. Never handed out to students.\n\n{generated}"),
         f"student_templates/{name}.py": _template(s, name),
         f"student_templates/{name}.ipynb": _notebook(s, name),
+        f"assignments/{name}/{PUBLIC}": public_json(s.assignment),
     }
 
 
 def _template(s: Sources, name: str) -> str:
     header = (f"{s.assignment.title} (your answers).\n\n"
               "Replace every `raise NotImplementedError(...)` and every None answer; keep the names, the grader\n"
-              f"looks them up. Check your work (public tests) with `autograder check {name}.py`.\n"
+              f"looks them up. Check your work (public tests) with `autograder check {name}.py --assignment {name}`\n"
+              f"(`pip install {package.DISTRIBUTION}` installs the `autograder` command).\n"
               "The same sheet as a notebook, with the problem text, is "
               f"{name}.ipynb (generated from one source with this file).")
     return render.python_file(s.cells, Variant.TEMPLATE, header)
 
 
 def _notebook(s: Sources, name: str, variant: Variant = Variant.TEMPLATE) -> str:
-    return render.notebook(s.cells, variant, filename=f"{name}.ipynb",
-                           public_tests=testfiles.question_files(s.assignment, public_only=True))
+    return render.notebook(s.cells, variant, assignment=name,
+                           public_tests=testfiles.question_files(s.assignment.public(), public_only=True))
 
 
 def solution_notebook(name: str = "sheet03") -> str:
@@ -105,6 +110,7 @@ def build_assignment(name: str = "sheet03", out_dir: Path = Path("dist"), *, tim
     committed = render_committed(name)
     (student / f"{name}.py").write_text(committed[f"student_templates/{name}.py"], encoding="utf-8")
     (student / f"{name}.ipynb").write_text(committed[f"student_templates/{name}.ipynb"], encoding="utf-8")
+    package.build_student_wheel(s.assignment, student / "package", package_dir=PACKAGE_DIR, project_root=PROJECT_ROOT)
     bundle.build_zip(s.assignment, base / "autograder" / f"{name}-autograder.zip",
                      tests=testfiles.question_files(s.assignment, public_only=False), package_dir=PACKAGE_DIR,
                      rubric=s.folder / RUBRIC, reqs=bundle.requirements(PROJECT_ROOT), timeout_seconds=timeout_seconds,

@@ -21,6 +21,7 @@ from otter.utils import chdir
 
 import autograder
 from autograder.assignment import Assignment
+from autograder.authoring.package import DISTRIBUTION
 
 PLUGIN = "autograder.otter.plugin.NativeGrader"
 PYTHON_VERSION = "3.11"
@@ -48,7 +49,7 @@ def requirements(package_root: Path) -> list[str]:
     if pyproject.is_file():
         deps = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
     else:
-        deps = [r for r in metadata.requires("autograder") or [] if "extra ==" not in r]
+        deps = [r for r in metadata.requires(DISTRIBUTION) or [] if "extra ==" not in r]
     return [d for d in deps if not d.replace("_", "-").lower().startswith("otter-grader")]
 
 
@@ -58,7 +59,7 @@ def pyproject(version: str, reqs: list[str], requires_python: str) -> str:
     return (
         "# Installs the grader this autograder runs: environment.yml pip-installs this folder.\n"
         "[build-system]\nrequires = [\"setuptools>=68\"]\nbuild-backend = \"setuptools.build_meta\"\n\n"
-        f"[project]\nname = \"autograder\"\nversion = {json.dumps(version)}\n"
+        f"[project]\nname = {json.dumps(DISTRIBUTION)}\nversion = {json.dumps(version)}\n"
         f"requires-python = {json.dumps(requires_python)}\ndependencies = [\n{deps}]\n\n"
         "[project.scripts]\nautograder = \"autograder.cli:main\"\n\n"
         "[tool.setuptools.packages.find]\ninclude = [\"autograder*\"]\n"

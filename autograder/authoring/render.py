@@ -7,6 +7,7 @@ from enum import Enum
 import nbformat
 
 from autograder.assignment import Assignment
+from autograder.otter.verdicts import NOTEBOOK_KEY
 from autograder.authoring.source import Cell, Kind, SourceError, solution, template
 
 BEGIN_EXPORT = "<!-- BEGIN QUESTION -->"
@@ -64,17 +65,19 @@ def validate(cells: list[Cell], assignment: Assignment, public_questions: set[st
         raise SourceError(f"hand-graded items without cells in the source: {', '.join(sorted(missing))}")
 
 
-def notebook(cells: list[Cell], variant: Variant, *, filename: str, public_tests: dict[str, str]) -> str:
+def notebook(cells: list[Cell], variant: Variant, *, assignment: str, public_tests: dict[str, str]) -> str:
     """The notebook as JSON text: otter's init/check/export cells, answer tags, PDF export regions.
 
     `public_tests` maps a question id to its exception-based otter test file (public cases only);
     they travel in the notebook's metadata, so the notebook alone is enough for `grader.check`.
+    The assignment is recorded in the metadata (`autograder.assignment`, read by `autograder check`)
+    and in the init cell, which finds the notebook whatever its file name.
     """
     out: list[nbformat.NotebookNode] = []
     for i, cell in enumerate(cells):
         prev = cells[i - 1].manual if i else None
         nxt = cells[i + 1].manual if i + 1 < len(cells) else None
-        nodes = _nodes(cell, variant, filename)
+        nodes = _nodes(cell, variant, assignment)
         if cell.manual and cell.manual != prev:  # the prompt opens the item's region of the PDF
             if cell.kind is not Kind.MARKDOWN:
                 raise SourceError(f"cell at line {cell.line}: {cell.manual} must start with its markdown prompt")
@@ -87,6 +90,7 @@ def notebook(cells: list[Cell], variant: Variant, *, filename: str, public_tests
     nb = nbformat.v4.new_notebook(cells=out, metadata={
         "kernelspec": KERNELSPEC,
         "language_info": {"name": "python"},
+        NOTEBOOK_KEY: {"assignment": assignment},
         "otter": {
             "OK_FORMAT": False,
             "tests": public_tests,
@@ -98,7 +102,7 @@ def notebook(cells: list[Cell], variant: Variant, *, filename: str, public_tests
     return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def _nodes(cell: Cell, variant: Variant, filename: str) -> list[nbformat.NotebookNode]:
+def _nodes(cell: Cell, variant: Variant, assignment: str) -> list[nbformat.NotebookNode]:
     """The notebook cells of one source cell (otter's export directive makes two)."""
     if cell.kind is Kind.MARKDOWN:
         return [nbformat.v4.new_markdown_cell(cell.text, metadata=dict(LOCKED))]
@@ -109,7 +113,9 @@ def _nodes(cell: Cell, variant: Variant, filename: str) -> list[nbformat.Noteboo
     if word == "export":
         return _export_cells()
     if word == "init":
-        src = f'# Initialize Otter: `grader.check(...)` below runs the public tests\nimport otter\ngrader = otter.Notebook("{filename}")'
+        src = (f"# Initialize Otter: `grader.check(...)` below runs the public tests of {assignment} on this notebook\n"
+               "# as last saved, whatever its file name (`autograder check <file>` in a terminal does the same).\n"
+               f"from autograder.otter.student import notebook_grader\ngrader = notebook_grader({assignment!r})")
     else:
         src = f'grader.check("{arg}")'
     return [nbformat.v4.new_code_cell(src, metadata=dict(LOCKED))]

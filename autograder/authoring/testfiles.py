@@ -1,7 +1,8 @@
 """assignment.toml's tests -> otter's exception-based test files, one per question.
 
 A test case holds no grading logic: it asks `autograder.otter.verdicts.require_passed` for the
-native grader's verdict on one test key. When grading, that verdict comes from the results of the
+native grader's verdict on one test key of its assignment (named in the case, so that a notebook's
+`grader.check` checks against its own assignment's rubric). When grading, that verdict comes from the results of the
 isolated native grader; in a student's notebook, from `autograder check` on the notebook's code.
 """
 from __future__ import annotations
@@ -27,7 +28,7 @@ _CASE = '''
 
 @test_case(name={name!r}, points={points!r}, hidden={hidden!r})
 def {func}(env):
-    require_passed(env, {key!r})
+    require_passed(env, {key!r}, {assignment!r})
 '''
 
 
@@ -39,7 +40,7 @@ def question_file(assignment: Assignment, qid: str, *, public_only: bool) -> str
     text = _HEADER.format(qid=qid, name=assignment.name, scope="public tests" if public_only else "all tests")
     for t in tests:
         text += _CASE.format(name=t.name, points=_points(t), hidden=t.visibility != "public",
-                             func="test_" + t.key.split(".", 1)[1], key=t.key)
+                             func="test_" + t.key.split(".", 1)[1], key=t.key, assignment=assignment.name)
     return text
 
 

@@ -4,6 +4,12 @@ The check runs in a separate process (`python -m autograder.otter.student PATH -
 which prints the public results as JSON), so a student sees exactly the feedback that
 `autograder check` gives, computed the way grading computes it. It checks the notebook as last
 saved, which is also what gets submitted and graded.
+
+The notebook's init cell is `grader = notebook_grader("<assignment>")`: it finds the notebook
+whatever its file name (Jupyter's and VS Code's own record of it, else the one notebook here of
+that assignment). The notebook's metadata records its assignment, which `autograder check` uses,
+and each generated test case names it too: a notebook of another assignment is checked against
+its own rubric, and a test case of one assignment never passes on a notebook of another.
 """
 from __future__ import annotations
 
@@ -16,14 +22,57 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from autograder.otter.verdicts import Verdict, Verdicts
+from autograder.otter.verdicts import NOTEBOOK_KEY, Verdict, Verdicts
 
 _CACHE = "__autograder_check_cache__"  # in the notebook's globals: (file, mtime, size, question) -> verdicts
 
 
-def verdicts_for(env: Mapping[str, Any], question: str) -> Verdicts:
-    """The public verdicts for `question` on the submission behind `env` (a notebook's globals)."""
+def notebook_grader(assignment: str, path: str | None = None) -> Any:
+    """otter's `Notebook` for this notebook of `assignment`, found whatever its name (or at `path`)."""
+    import otter  # the student's environment has it; grading does not import this function
+
+    found = Path(path) if path else _this_notebook(assignment)
+    return otter.Notebook(str(found) if found else None)
+
+
+def _this_notebook(assignment: str) -> Path | None:
+    """The running notebook: as Jupyter (`__session__`, JPY_SESSION_NAME) or VS Code records it, else the one here."""
+    try:
+        from IPython import get_ipython
+
+        ns = getattr(get_ipython(), "user_ns", None) or {}
+    except ImportError:
+        ns = {}
+    for candidate in (ns.get("__vsc_ipynb_file__"), ns.get("__session__"), os.environ.get("JPY_SESSION_NAME")):
+        if isinstance(candidate, str) and candidate.endswith(".ipynb") and Path(candidate).is_file():
+            return Path(candidate)
+    here = sorted(Path.cwd().glob("*.ipynb"))
+    ours = [p for p in here if recorded_assignment(p) == assignment]
+    if len(ours) == 1 or len(here) == 1:
+        return (ours or here)[0]
+    print(f"Cannot tell which notebook this is ({assignment} notebooks here: {', '.join(p.name for p in ours) or 'none'}). "
+          f'Run `grader = notebook_grader("{assignment}", "<this file>.ipynb")` in a new cell.')
+    return None
+
+
+def recorded_assignment(path: Path) -> str | None:
+    """The assignment a notebook records in its metadata (None: not a handed-out notebook)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["metadata"][NOTEBOOK_KEY]["assignment"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def verdicts_for(env: Mapping[str, Any], question: str, assignment: str | None = None) -> Verdicts:
+    """The public verdicts for `question` on the submission behind `env` (a notebook's globals).
+
+    `assignment`: the one the test case belongs to; a notebook recording another one is refused.
+    """
     path = locate(env)
+    recorded = recorded_assignment(path) if path.suffix == ".ipynb" else None
+    if assignment and recorded and recorded != assignment:
+        raise AssertionError(f"{path.name} is a notebook of {recorded}, but this check belongs to {assignment}: "
+                             f"check it in the {assignment} notebook, or run `autograder check {path.name}`")
     stat = path.stat()
     key = (str(path), stat.st_mtime_ns, stat.st_size, question)
     cached = env.get(_CACHE)

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 VERDICTS = "__autograder_verdicts__"  # the name under which the plugin passes verdicts in `env`
+NOTEBOOK_KEY = "autograder"  # a handed-out notebook's metadata[NOTEBOOK_KEY]["assignment"] names its assignment
 PASSED, FAILED = "passed", "failed"  # `autograder.model.Outcome` values; not imported: this module stays light
 
 
@@ -66,11 +67,14 @@ class Verdicts:
             raise AssertionError(verdict.message or f"{key}: failed")
 
 
-def require_passed(env: Mapping[str, Any], key: str) -> None:
-    """The body of every generated otter test case: pass iff the native grader passed `key`."""
+def require_passed(env: Mapping[str, Any], key: str, assignment: str | None = None) -> None:
+    """The body of every generated otter test case: pass iff the native grader passed `key`.
+
+    `assignment` (named by the generated case) is the rubric a student's `grader.check` runs.
+    """
     verdicts = env.get(VERDICTS)
     if not isinstance(verdicts, Verdicts):
         from autograder.otter import student  # only in a student's notebook
 
-        verdicts = student.verdicts_for(env, key.split(".", 1)[0])
+        verdicts = student.verdicts_for(env, key.split(".", 1)[0], assignment)
     verdicts.require(key)
