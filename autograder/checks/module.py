@@ -210,7 +210,8 @@ def _pair(call: StackCall, subject: str, n: int, dim: int) -> tuple[np.ndarray, 
 def _density_problem(x: np.ndarray, lp: np.ndarray, ref: tuple, rtol: float, atol: float, what: str) -> str | None:
     x_ref, base, logdets = ref
     if (p := mismatch(x, x_ref, rtol=rtol, atol=atol, where=lambda i: f"row {i[0]}")) is not None:
-        return f"x is not the grader's layers applied in order to z0 — does it use every layer in self.layers? {p}"
+        return (f"x is not the grader's layers applied in order to z0 — does it use every layer the grader put "
+                f"into its layer list, in order? {p}")
     if (p := mismatch(lp, base - logdets, rtol=rtol, atol=atol, where=lambda i: f"row {i[0]}")) is None:
         return None
     for variant, cause in ((base + logdets, "the log-determinants are added instead of subtracted"),
