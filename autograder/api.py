@@ -293,7 +293,8 @@ def save(out: Path, stem: str, stored: StoredObservations, res: GradescopeResult
     return res
 
 
-def grade_paths(paths: list[Path], options: GradeOptions, on_progress: Callable[[Graded, int, int], None] | None = None) -> BatchResult:
+def grade_paths(paths: list[Path], options: GradeOptions, on_progress: Callable[[Graded, int, int], None] | None = None,
+                on_start: Callable[[Path], None] | None = None) -> BatchResult:
     """Grade every submission under `paths`, `options.jobs` at a time; write results and the gradebook.
 
     The rubric is `options.rubric`, else the assignment's own; RubricMismatch when the folder
@@ -337,7 +338,7 @@ def grade_paths(paths: list[Path], options: GradeOptions, on_progress: Callable[
 
         distributed.run(options.scheduler, a, todo, stems, out, level, limits, finish)
     elif todo:
-        _run_all(a, todo, stems, out, level, limits, max(1, min(options.jobs, len(todo))), finish)
+        _run_all(a, todo, stems, out, level, limits, max(1, min(options.jobs, len(todo))), finish, on_start)
     write_gradebook(out / GRADEBOOK, [row(g.stem, g.path, g.results, a) for g in batch.graded], a.questions)
     record_rubric(out, rubric_path, a)
     batch.graded.sort(key=lambda g: g.stem)
@@ -345,7 +346,7 @@ def grade_paths(paths: list[Path], options: GradeOptions, on_progress: Callable[
 
 
 def _run_all(a: Assignment, todo: list[tuple[Path, bytes]], stems: dict[Path, str], out: Path, level: Level,
-             limits: Limits, jobs: int, finish: Callable[[Graded], None]) -> None:
+             limits: Limits, jobs: int, finish: Callable[[Graded], None], on_start: Callable[[Path], None] | None = None) -> None:
     queue = list(reversed(todo))
     lock = threading.Lock()
 
@@ -356,6 +357,8 @@ def _run_all(a: Assignment, todo: list[tuple[Path, bytes]], stems: dict[Path, st
                     if not queue:
                         return
                     p, data = queue.pop()
+                if on_start:  # the progress line names the file in progress
+                    on_start(p)
                 try:
                     stored, res = grade_one(worker, a, str(p), data, limits)
                 except Exception:  # noqa: BLE001 - our bug costs this submission a rerun, never the batch
@@ -419,6 +422,8 @@ class Rescored:
     old_score: float | None
     new_score: float | None
     message: str = ""
+    old_max: float | None = None  # the maximum before and after: a rubric can change it
+    new_max: float | None = None
 
 
 def results_in(out: Path) -> dict[str, GradescopeResults]:
@@ -457,7 +462,8 @@ def _rescore_one(a: Assignment, out: Path, stem: str) -> tuple[Rescored, Gradebo
     _, res = judge(a, stored, produced_by="rescore")
     res.extra_data["rescore"] = {"previous_score": prev, "previous_rubric_hash": before.provenance().rubric_hash if kept else None}
     res = save(out, stem, stored, res, observations_text=text)
-    return Rescored(stem, "rescored", prev, res.score), row(stem, stored.submission, res, a), None
+    return (Rescored(stem, "rescored", prev, res.score, old_max=before.max_score if before else None, new_max=res.max_score),
+            row(stem, stored.submission, res, a), None)
 
 
 def _rescore_chunk(a: Assignment, out: Path, stems: list[str]) -> list[tuple[Rescored, GradebookRow | None, Path | None]]:
@@ -519,6 +525,7 @@ def _rerun(a: Assignment, out: Path, stale: list[tuple[str, Path]], previous: di
     with Worker(slot=0, level=available(isolation)) as worker:
         for stem, path in stale:
             prev = previous.get(stem)
+            before = _read_results(out / f"{stem}.json")
             try:
                 data = load.read(path)
             except OSError as exc:
@@ -527,7 +534,8 @@ def _rerun(a: Assignment, out: Path, stale: list[tuple[str, Path]], previous: di
             stored, res = grade_one(worker, a, str(path), data, limits_for(a))
             res.extra_data["rescore"] = {"previous_score": prev, "rerun": True}
             res = save(out, stem, stored, res)
-            done.append((Rescored(stem, "rerun", prev, res.score), row(stem, str(path), res, a)))
+            done.append((Rescored(stem, "rerun", prev, res.score, old_max=before.max_score if before else None, new_max=res.max_score),
+                         row(stem, str(path), res, a)))
     return done
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -9,8 +10,10 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from autograder import api
+from autograder.report.safe_text import printable
 from autograder.sandbox.isolation import Level
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Auto-grading for ML exercise sheets.")
@@ -20,8 +23,24 @@ BUNDLED = Path(__file__).resolve().parent.parent / "examples"
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[red]error:[/red] {escape(message)}")
+    err_console.print(Text("error: ", style="red") + _shown(message))
     raise typer.Exit(code)
+
+
+def _shown(text: object) -> Text:
+    """Text that may come from a submission (output, exception, file name): controls escaped, never markup."""
+    return Text(printable(str(text)))
+
+
+def _block(mark: Text, text: str) -> Text:
+    """`mark` then `text`, every further line indented: a submission's text cannot start a line of its own."""
+    first, *rest = printable(text).split("\n")
+    return mark + Text("\n".join([first, *("    " + line for line in rest)]))
+
+
+def _skipped(problems: list[str]) -> None:
+    for p in problems:
+        err_console.print(Text("skipped: ", style="yellow") + _shown(p))
 
 
 def _table(batch: api.BatchResult, a: api.Assignment) -> Table:
@@ -33,40 +52,57 @@ def _table(batch: api.BatchResult, a: api.Assignment) -> Table:
     table.add_column("status")
     for g in batch.graded:
         r = api.row(g.stem, g.path, g.results, a)
-        table.add_row(g.stem, *(f"{r.questions[q]:g}/{a.max_score(q):g}" for q in a.questions),
+        table.add_row(_shown(g.stem), *(f"{r.questions[q]:g}/{a.max_score(q):g}" for q in a.questions),
                       f"{g.results.score:g}/{g.results.max_score:g}", r.status + (" (reused)" if g.reused else ""))
     return table
 
 
-def _progress_printer(total_hint: int = 0):
-    if sys.stderr.isatty():
-        from rich.progress import Progress
+class _ProgressPrinter:
+    """Progress of a batch on stderr: a bar naming the files in progress on a terminal, else one line per result."""
 
-        progress = Progress(console=err_console, transient=True)
-        task = progress.add_task("grading", total=total_hint or None)
-        progress.start()
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: list[str] = []  # file names in progress, oldest first (one may hang on import)
+        self._progress = None
+        if sys.stderr.isatty():
+            from rich.progress import Progress
 
-        def update(g: api.Graded, done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total, description=f"grading {g.stem}")
+            self._progress = Progress(console=err_console, transient=True)
+            self._task = self._progress.add_task("grading", total=None)
+            self._progress.start()
+
+    def description(self) -> str:
+        """What the bar shows: the files in progress, escaped."""
+        names = [escape(printable(n)) for n in self._running[:3]]
+        return "grading " + (", ".join(names) + (f" and {len(self._running) - 3} more" if len(self._running) > 3 else "")
+                             if names else "…")
+
+    def started(self, path: Path) -> None:
+        with self._lock:
+            self._running.append(path.name)
+            if self._progress is not None:
+                self._progress.update(self._task, description=self.description())
+
+    def finished(self, g: api.Graded, done: int, total: int) -> None:
+        with self._lock:
+            if g.path.name in self._running:
+                self._running.remove(g.path.name)
+            if self._progress is None:
+                note = " (unchanged, reused)" if g.reused else ""
+                print(f"[{done}/{total}] {printable(g.stem)}: {g.results.score:g}/{g.results.max_score:g}{note}", file=sys.stderr, flush=True)
+                return
+            self._progress.update(self._task, completed=done, total=total, description=self.description())
             if done == total:
-                progress.stop()
-
-        return update
-
-    def plain(g: api.Graded, done: int, total: int) -> None:
-        note = " (unchanged, reused)" if g.reused else ""
-        print(f"[{done}/{total}] {g.stem}: {g.results.score:g}/{g.results.max_score:g}{note}", file=sys.stderr, flush=True)
-
-    return plain
+                self._progress.stop()
 
 
 def _grade(paths: list[Path], options: api.GradeOptions) -> api.BatchResult:
     level = api.available(options.isolation)
     err_console.print(f"isolation: {level.value} — {level.describe()}")
-    batch = api.grade_paths(paths, options, on_progress=_progress_printer())
+    progress = _ProgressPrinter()
+    batch = api.grade_paths(paths, options, on_progress=progress.finished, on_start=progress.started)
     out_console.print(_table(batch, batch.assignment))
-    for p in batch.problems:
-        err_console.print(f"[yellow]skipped:[/yellow] {p}")
+    _skipped(batch.problems)
     return batch
 
 
@@ -114,11 +150,12 @@ def check(
         tests, stored = api.check(path, assignment=assignment, question=question)
     except (FileNotFoundError, ValueError, RuntimeError) as exc:
         _fail(str(exc))
+    cross = Text("✗ ", style="red")
     if stored.load_failure:
-        out_console.print(f"[red]✗[/red] {stored.load_failure}")
+        out_console.print(_block(cross, stored.load_failure))
     elif stored.run and stored.run.load_error:
         e = stored.run.load_error
-        out_console.print(f"[red]✗[/red] your file could not be imported{f' ({e.where})' if e.where else ''}: {e.message}")
+        out_console.print(_block(cross, f"your file could not be imported{f' ({e.where})' if e.where else ''}: {e.message}"))
     failed = 0
     for t in tests:
         ok = t.score == t.max_score
@@ -126,7 +163,7 @@ def check(
         mark = "[green]✓[/green]" if ok else "[red]✗[/red]"
         out_console.print(f"{mark} {t.name}  [dim]{t.score:g}/{t.max_score:g}[/dim]")
         if not ok:
-            out_console.print(f"    {t.output}", markup=False, highlight=False)
+            out_console.print(_block(Text("    "), t.output))
     out_console.print(f"\n{len(tests) - failed}/{len(tests)} public tests pass. Hidden tests and hand-graded answers are graded later.")
     raise typer.Exit(1 if failed else 0)
 
@@ -155,13 +192,28 @@ def rescore(
     for col in ("submission", "before", "after", "status", "note"):
         table.add_column(col)
     for i in items:
-        fmt = lambda x: "-" if x is None else f"{x:g}"  # noqa: E731
-        table.add_row(i.stem, fmt(i.old_score), fmt(i.new_score), i.status, i.message)
+        table.add_row(_shown(i.stem), _score(i.old_score, i.old_max), _score(i.new_score, i.new_max), i.status,
+                      _shown("; ".join(filter(None, [_max_change(i), i.message]))))
     out_console.print(table)
+    changed = sorted({(i.old_max, i.new_max) for i in items if _max_change(i)})
+    if changed:
+        err_console.print(f"[yellow]the maximum changed ({', '.join(f'{a:g} -> {b:g}' for a, b in changed)}): "
+                          "compare fractions of the maximum, not points[/yellow]")
     bad = [i for i in items if i.status in ("stale", "invalid")]
     if bad:
         err_console.print(f"[yellow]{len(bad)} submission(s) kept their old results: see the notes above[/yellow]")
         raise typer.Exit(1)
+
+
+def _score(score: float | None, maximum: float | None) -> str:
+    return "-" if score is None else f"{score:g}" if maximum is None else f"{score:g}/{maximum:g}"
+
+
+def _max_change(i: api.Rescored) -> str:
+    """`maximum 42 -> 45` when the rescore changed the maximum, else ''."""
+    if i.old_max is None or i.new_max is None or i.old_max == i.new_max:
+        return ""
+    return f"maximum {i.old_max:g} -> {i.new_max:g}"
 
 
 @app.command()
@@ -187,8 +239,7 @@ def report(
         summary = write_report(grades, target, previous_dir=compare, stage=Stage(reveal))
     except FileNotFoundError as exc:
         _fail(str(exc))
-    for p in summary.problems:
-        err_console.print(f"[yellow]skipped:[/yellow] {p}")
+    _skipped(summary.problems)
     out_console.print(f"{len(summary.submissions)} submissions, mean {summary.mean_total:.2f}/{summary.max_total:g} -> {target / 'index.html'}")
 
 
@@ -211,10 +262,10 @@ def export(
         done = lms.write_lms_csv(lms_csv, subs, lms.read_roster(roster) if roster else None)
     except lms.RosterError as exc:
         _fail(str(exc))
-    for p in problems:
-        err_console.print(f"[yellow]skipped:[/yellow] {p}")
+    _skipped(problems)
     if done.missing:
-        err_console.print(f"[yellow]{len(done.missing)} roster student(s) have no submission (empty cells):[/yellow] {', '.join(done.missing[:10])}")
+        err_console.print(Text(f"{len(done.missing)} roster student(s) have no submission (empty cells): ", style="yellow")
+                          + _shown(", ".join(done.missing[:10])))
     out_console.print(f"{done.graded} students -> {done.path}")
 
 

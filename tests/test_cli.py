@@ -122,3 +122,94 @@ def test_limits_from_the_command_line(tmp_path):
     other = cli("grade", str(sub), "--out", str(out), "--question-timeout", "4")
     assert "reused" not in other.stderr, "a result observed under other limits is not reused"
     assert cli("grade", str(sub), "--memory-mb", "10").returncode == 2
+
+
+FORGED = "\x1b[2J\x1b[H\r\u2713 q1a: forward 8/8\n\u2713 11/11 public tests pass\x1b]0;pwned\x07\u202e"
+
+
+def _no_controls(text: str) -> None:
+    """Nothing a terminal would act on: no ESC, CR, BEL, C1 control or bidi override."""
+    bad = {c for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f or c == "\u202e"}
+    assert not bad, sorted(map(hex, map(ord, bad)))
+
+
+def test_check_shows_a_submissions_control_characters_escaped_and_indented(tmp_path):
+    at_import = tmp_path / "at_import.py"
+    at_import.write_text(SOLUTION.read_text() + f"\nraise RuntimeError({FORGED!r})\n")
+    in_forward = tmp_path / "in_forward.py"
+    in_forward.write_text(SOLUTION.read_text() + f"\n\ndef _forged(self, x):\n    raise ValueError({FORGED!r})\n\n\nModel1.forward = _forged\n")
+    named = tmp_path / "evil\x1b[2J.ipynb"
+    named.write_text("{not json")
+    for path in (at_import, in_forward, named):
+        r = cli("check", str(path))
+        assert r.returncode == 1, r.stdout + r.stderr
+        _no_controls(r.stdout + r.stderr)
+        lines = r.stdout.splitlines()
+        assert not any(line.startswith("\u2713 q1a: forward") for line in lines), r.stdout  # no forged ✓ at the margin
+        if path is not named:
+            assert any(line.startswith("    \u2713 11/11 public tests pass") for line in lines), r.stdout
+            assert "\\x1b[2J" in r.stdout and "\\r" in r.stdout and "\\u202e" in r.stdout
+        else:
+            assert "evil\\x1b[2J.ipynb is not a valid notebook" in r.stdout
+
+
+def test_grade_escapes_file_names_neutralises_formulas_and_refuses_links_out(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    sub = tmp_path / "class"
+    sub.mkdir()
+    shutil.copy(SOLUTION, sub / "=1+2\x1b[2J[red].py")
+    (sub / "mallory.py").symlink_to(SOLUTION)  # root would read the reference solution
+    out = tmp_path / "grades"
+    r = cli("grade", str(sub), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    _no_controls(r.stdout + r.stderr)
+    assert "=1+2\\x1b[2J[red]" in r.stdout  # shown, escaped, never read as markup
+    assert "mallory.py: a symbolic link to" in r.stderr and "skipped" in r.stderr
+    assert not (out / "mallory.json").exists()
+    rows = list(csv.DictReader((out / "gradebook.csv").open()))
+    assert [row["submission"] for row in rows] == ["'=1+2\x1b[2J[red]"]
+    assert float(rows[0]["score"]) == 42 and float(rows[0]["q1a"]) == 8  # numbers stay numbers
+    lms = tmp_path / "lms.csv"
+    assert cli("export", str(out), "--lms-csv", str(lms)).returncode == 0
+    (row,) = csv.DictReader(lms.open())
+    assert row["student_id"].startswith("'=1+2") and row["total"] == "42"
+
+
+def test_progress_names_the_files_in_progress_not_the_one_that_finished(monkeypatch, tmp_path):
+    from autograder import api
+    from autograder import cli as command
+
+    printer = command._ProgressPrinter()
+    done = api.Graded(path=Path("quick.py"), stem="quick", results=GradescopeResults(score=1, max_score=1, tests=[]))
+    printer.started(Path("hangs\x1b[2J[bold].py"))
+    printer.started(Path("quick.py"))
+    assert printer.description() == "grading hangs\\x1b\\[2J\\[bold].py, quick.py"
+    printer.finished(done, 1, 2)
+    assert printer.description() == "grading hangs\\x1b\\[2J\\[bold].py"  # rich markup escaped as well
+
+    events: list[tuple[str, str]] = []
+    sub = tmp_path / "class"
+    sub.mkdir()
+    for name in ("a.py", "b.py", "c.py"):
+        (sub / name).write_text("x = 1\n")
+    api.grade_paths([sub], api.GradeOptions(out_dir=tmp_path / "grades", jobs=2, force=True),
+                    on_progress=lambda g, n, total: events.append(("done", g.path.name)),
+                    on_start=lambda p: events.append(("start", p.name)))
+    for name in ("a.py", "b.py", "c.py"):
+        assert events.index(("start", name)) < events.index(("done", name)), events
+
+
+def test_rescore_table_says_when_the_maximum_changed(tmp_path):
+    out = tmp_path / "grades"
+    assert cli("grade", str(SOLUTION), "--out", str(out)).returncode == 0
+    text = (ROOT / "assignments" / "sheet03" / "assignment.toml").read_text()
+    rubric = tmp_path / "rubric.toml"
+    rubric.write_text(text.replace("points = 2\n", "points = 3\n"))
+    r = cli("rescore", str(out), "--rubric", str(rubric))
+    assert r.returncode == 0, r.stderr
+    new_max = load_json(out / "sheet03.json")["max_score"]
+    assert new_max > 42
+    assert f"maximum 42 -> {new_max:g}" in r.stdout and f"42/42" in r.stdout and f"{new_max:g}/{new_max:g}" in r.stdout
+    assert "the maximum changed (42 -> " in r.stderr
+    same = cli("rescore", str(out), "--rubric", str(rubric))
+    assert "maximum" not in same.stdout + same.stderr

@@ -14,8 +14,7 @@ from pathlib import Path
 
 from autograder.report.files import write_atomic
 from autograder.report.instructor import Submission, question_scores, questions
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
+from autograder.report.safe_text import safe_cell
 
 
 class RosterError(ValueError):
@@ -50,11 +49,6 @@ def read_roster(path: Path) -> dict[str, str]:
     except OSError as exc:
         raise RosterError(f"cannot read the roster {path}: {exc.strerror}") from exc
     return mapping
-
-
-def safe_cell(text: str) -> str:
-    """A text cell that a spreadsheet shows as text, never evaluates."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _num(x: float) -> str:

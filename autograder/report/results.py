@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from autograder.model import Frozen, Outcome, RunRecord, TestResult, Visibility
 from autograder.report.files import write_atomic
+from autograder.report.safe_text import safe_cell
 
 
 class Provenance(Frozen):
@@ -116,12 +117,13 @@ def write_json(path: Path, model: BaseModel) -> None:
 
 
 def write_gradebook(path: Path, rows: list[GradebookRow], questions: list[str]) -> None:
-    """gradebook.csv: one row per submission, one column per question."""
+    """gradebook.csv: one row per submission, one column per question; text cells never run as formulas."""
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["submission", "file", *questions, "score", "max_score", "status"])
     for r in sorted(rows, key=lambda r: r.submission):
-        w.writerow([r.submission, r.file, *(_num(r.questions.get(q, 0.0)) for q in questions), _num(r.score), _num(r.max_score), r.status])
+        w.writerow([safe_cell(r.submission), safe_cell(r.file), *(_num(r.questions.get(q, 0.0)) for q in questions),
+                    _num(r.score), _num(r.max_score), r.status])
     write_atomic(path, buf.getvalue())
 
 
