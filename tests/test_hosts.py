@@ -1,7 +1,8 @@
 """Grading where instructors and students are: ordinary users, two at once, and root without namespaces.
 
 Run as root, these tests create unprivileged users (`agtest1`..`agtest3`) and one virtualenv they
-can read (from /usr/bin/python3, torch 2.13.0 CPU first, then this checkout editable), cached
+can read (from /usr/bin/python3, torch 2.13.0 CPU first, then this checkout editable with its
+`report` extra), cached
 under /var/tmp across sessions. The users run the real `autograder grade` and `autograder check`:
 at the rootless `userns` level every correct corpus file gets full marks and every mistaken one
 its exact verdict, the hostile corpus holds, and two users grade at the same time. The same venv,
@@ -46,7 +47,8 @@ def _sh(*cmd: str, timeout: float = 1800) -> subprocess.CompletedProcess:
 def venv() -> Path:
     """A venv every uid can read, made once per checkout (cached under /var/tmp; reinstalled when pyproject changes)."""
     path = Path(f"/var/tmp/autograder-user-venv-{hashlib.sha256(str(ROOT).encode()).hexdigest()[:10]}")
-    project = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    extras = "[report]"  # matplotlib: corpus notebooks plot, as students' do
+    project = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
     pip = str(path / "bin" / "pip")
     with open("/var/tmp/autograder-user-venv.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # two test sessions at once build it once
@@ -56,7 +58,7 @@ def venv() -> Path:
             shutil.rmtree(path, ignore_errors=True)
             steps = [["/usr/bin/python3", "-m", "venv", str(path)], [pip, "install", "-q", "torch==2.13.0"]]  # CPU build first
         if not stamp.exists() or stamp.read_text() != project:
-            steps.append([pip, "install", "-q", "-e", str(ROOT)])
+            steps.append([pip, "install", "-q", "-e", f"{ROOT}{extras}"])
         for cmd in steps:
             done = _sh(*cmd)
             if done.returncode != 0:
