@@ -69,7 +69,7 @@ def _build(ns: dict, target: str, options: dict) -> nn.Module:
     module = cls(*options.get("build", []))
     if not isinstance(module, nn.Module):
         raise ProbeFailure("bad_value", f"`{target}(...)` made a {type(module).__name__}, not an nn.Module")
-    return module
+    return module.to(_dtype(options))  # parameters made with an explicit dtype follow the probe's
 
 
 def _tensors(out: object, count: int) -> list[torch.Tensor]:
