@@ -6,9 +6,9 @@ this file). Every option also reads an environment variable, so that a CI file o
 
   SUBMISSION            --submission PATH     the .py or .ipynb to grade (default: the only one in the folder)
   AUTOGRADER_ASSIGNMENT --assignment NAME     default sheet03
-  AUTOGRADER_GRADING_DIR --grading-dir DIR    the instructor's grading repository (checked out): grade
-                                              with its assignments, hidden tests included; without it,
-                                              the installed grader's public tests only
+  AUTOGRADER_GRADING_DIR --grading-dir DIR    instructors only, never in a student's job: a folder with
+                                              the full assignments (hidden tests included); without it,
+                                              the public tests that the student package carries
   AUTOGRADER_POLICY     --policy RULES        when the job fails, see POLICY below; default `error`
   AUTOGRADER_REVEAL     --reveal STAGE        what the summary and results.json show: submission
                                               (default: visible tests), after_due_date, published, all
@@ -155,7 +155,7 @@ def grade(submission: Path, assignment: str, grading_dir: Path | None) -> Grades
 
     if root is None:
         _, stored = api.check(submission, assignment=assignment)
-        return api.judge(assignments.load(assignment), stored, public_only=True)[1]
+        return api.judge(assignments.load_public(assignment), stored, public_only=True)[1]  # all the student package has
     saved = os.environ.get("AUTOGRADER_ASSIGNMENTS")
     os.environ["AUTOGRADER_ASSIGNMENTS"] = str(root)  # where the grader reads assignments from
     try:
@@ -210,8 +210,11 @@ def summary_markdown(view: dict | None, *, submission: str, mode: str, policy: P
     lines += ["| question | points |", "|---|---:|"]
     lines += [f"| {md(q)} | {fmt(s)} / {fmt(m)} |" for q, (s, m) in per_q.items()]
     lines += [f"| **total** | **{fmt(view['score'])} / {fmt(view['max_score'])}** |", ""]
-    lost = sum(t["score"] < t["max_score"] - 1e-9 for t in auto)
-    lines += [f"<details{' open' if lost else ''}><summary>{len(auto)} tests, {lost} lost points</summary>", "",
+    lost = [t for t in auto if t["score"] < t["max_score"] - 1e-9]
+    points_lost = sum(t["max_score"] - t["score"] for t in lost)
+    fold = (f"{len(auto)} tests: all passed" if not lost else
+            f"{len(auto)} tests: {len(lost)} lost {fmt(points_lost)} of {fmt(sum(t['max_score'] for t in auto))} points")
+    lines += [f"<details{' open' if lost else ''}><summary>{fold}</summary>", "",
               "| | test | points | feedback |", "|---|---|---:|---|"]
     for t in auto:
         ok = t["score"] >= t["max_score"] - 1e-9

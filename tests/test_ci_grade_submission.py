@@ -141,19 +141,39 @@ def test_policy_parsing():
     assert parse("").text == "error" and parse("never").grading_error is False
 
 
-def test_workflow_installs_torch_from_the_cpu_index_and_calls_the_script():
+def test_workflow_installs_only_the_student_package_and_calls_the_script():
     yaml = pytest.importorskip("yaml")
-    wf = yaml.safe_load(WORKFLOW.read_text())
+    text = WORKFLOW.read_text()
+    wf = yaml.safe_load(text)
     steps = wf["jobs"]["grade"]["steps"]
-    install = next(s["run"] for s in steps if s.get("name") == "Install the grader")
-    assert install.index("torch==${TORCH_VERSION}") < install.index("./.autograder")
+    install = next(s["run"] for s in steps if s.get("name") == "Install the student package")
     env = wf["jobs"]["grade"]["env"]
+    assert install.index("torch==${TORCH_VERSION}") < install.index('"${AUTOGRADER_PACKAGE}"')
     assert "--index-url https://download.pytorch.org/whl/cpu" in install and env["TORCH_VERSION"] == "2.13.0"
-    assert env["AUTOGRADER_ASSIGNMENTS"].endswith("/.autograder/assignments")  # the wheel carries no assignments
+    assert "mlsheet-autograder==" in env["AUTOGRADER_PACKAGE"]  # the student package, by its PyPI name
+    checkouts = [s for s in steps if "actions/checkout" in s.get("uses", "")]
+    assert len(checkouts) == 1 and "repository" not in checkouts[0].get("with", {})  # the submission only
+    for instructor_side in ("AUTOGRADER_REPO", "GRADING", "secrets.", ".autograder", "AUTOGRADER_ASSIGNMENTS"):
+        assert instructor_side not in text.split("name: Autograding Tests", 1)[1], instructor_side
     grade = next(s for s in steps if s.get("id") == "grade")
-    assert grade["run"] == "python .autograder/ci_templates/grade-submission.py"
+    assert grade["run"] == "python .github/autograder/grade-submission.py" and "env" not in grade
     upload = next(s for s in steps if "upload-artifact" in s.get("uses", ""))
     assert upload["if"] == "always()" and upload["with"]["path"] == "autograder-results/results.json"
+    assert (ROOT / "docs" / "report-ci.md").is_file() and "docs/report-ci.md" in text  # the link it gives exists
+
+
+def test_summary_fold_counts_points_lost_not_only_tests():
+    mod = script_module()
+    def test(name, score, top):
+        return {"name": name, "score": score, "max_score": top, "output": "", "extra_data": {"question": name[:2], "outcome": "passed"}}
+    view = {"score": 4, "max_score": 9, "tests": [test("qa: one", 0, 2), test("qa: two", 1, 3), test("qb: three", 3, 3),
+                                                   test("qb: four", 0, 1)]}
+    policy = mod.parse_policy("error")
+    text = mod.summary_markdown(view, submission="s.py", mode="public", policy=policy, result=mod.verdict(policy, view, "ok"))
+    assert "<summary>4 tests: 3 lost 5 of 9 points</summary>" in text
+    view["tests"] = [test("qb: three", 3, 3)]
+    text = mod.summary_markdown(view, submission="s.py", mode="public", policy=policy, result=mod.verdict(policy, view, "ok"))
+    assert "<summary>1 tests: all passed</summary>" in text
 
 
 @pytest.mark.parametrize("tool, args", [("actionlint", []), ("zizmor", ["--offline", "--no-progress"])])
