@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -213,3 +214,43 @@ def test_rescore_table_says_when_the_maximum_changed(tmp_path):
     assert "the maximum changed (42 -> " in r.stderr
     same = cli("rescore", str(out), "--rubric", str(rubric))
     assert "maximum" not in same.stdout + same.stderr
+
+
+def test_millions_of_blank_lines_in_an_honest_file_grade_normally(tmp_path):
+    """5.2 M blank lines under the size cap: no per-line labels for a .py file, none for a cell's trailing blank lines."""
+    sub = tmp_path / "class"
+    sub.mkdir()
+    lines = SOLUTION.read_text().splitlines(keepends=True)
+    (sub / "blank_py.py").write_text("".join(lines[:5]) + "\n" * 5_200_000 + "".join(lines[5:]))
+    nb = load_json(ROOT / "tests" / "corpus" / "correct" / "nb_plain_softplus.ipynb")
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    cell["source"] = "".join(cell["source"]) + "\n" * 5_200_000
+    (sub / "blank_nb.ipynb").write_text(json.dumps(nb))
+    out = tmp_path / "grades"
+    r = cli("grade", str(sub), "--out", str(out), "--jobs", "2")
+    assert r.returncode == 0, r.stderr
+    assert {p.stem: load_json(p)["score"] for p in out.glob("*.json")} == {"blank_py": 42, "blank_nb": 42}
+
+
+def test_notebooks_in_ipython_syntax_keep_full_marks_and_their_cell_labels(tmp_path):
+    import nbformat
+
+    def notebook(path: Path, sources: list[str]) -> None:
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell("# Sheet 03")] + [nbformat.v4.new_code_cell(s) for s in sources]
+        nbformat.write(nb, path)
+
+    sub = tmp_path / "class"
+    sub.mkdir()
+    magics = ["%matplotlib inline\nimport torch\ntorch.randn?\n!pip install torch",
+              "%%time\n" + SOLUTION.read_text(),
+              "%%writefile notes.py\nraise SystemExit('a %%writefile body is not run')",
+              "files = !ls\n%time t = torch.randn(3)\nModel1??\n%timeit -n 1 optimal_discriminator(0.5, 0.5)"]
+    notebook(sub / "honest.ipynb", magics)
+    notebook(sub / "broken.ipynb", magics + ["x = 1\n%time y = undefined_name"])
+    out = tmp_path / "grades"
+    r = cli("grade", str(sub), "--out", str(out), "--jobs", "2")
+    assert r.returncode == 0, r.stderr
+    assert load_json(out / "honest.json")["score"] == 42
+    broken = load_json(out / "broken.json")
+    assert broken["score"] == 0 and "(cell 6, line 2)" in broken["output"], broken["output"]
