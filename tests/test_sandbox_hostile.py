@@ -178,7 +178,7 @@ def test_grader_files_and_output_folder_are_untouched(hostile_batch):
     assert planted() == []
     out = hostile_batch["out"]
     names = {p.name for p in out.iterdir()}
-    want = {f"{s}.json" for s in hostile_batch["graded"]} | {"gradebook.csv", api.OBSERVATIONS}
+    want = {f"{s}.json" for s in hostile_batch["graded"]} | {"gradebook.csv", api.OBSERVATIONS, api.RUBRIC_DIR}
     assert names == want
     for stem, graded in hostile_batch["graded"].items():
         on_disk = GradescopeResults.model_validate_json((out / f"{stem}.json").read_text())
