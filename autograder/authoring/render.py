@@ -115,7 +115,12 @@ def _nodes(cell: Cell, variant: Variant, assignment: str) -> list[nbformat.Noteb
     if word == "init":
         src = (f"# Initialize Otter: `grader.check(...)` below runs the public tests of {assignment} on this notebook\n"
                "# as last saved, whatever its file name (`autograder check <file>` in a terminal does the same).\n"
-               f"from autograder.otter.student import notebook_grader\ngrader = notebook_grader({assignment!r})")
+               "import otter\n\n"
+               "try:  # the student package (pip install mlsheet-autograder) finds this notebook by its assignment\n"
+               "    from autograder.otter.student import notebook_grader\n\n"
+               f"    grader = notebook_grader({assignment!r})\n"
+               "except ImportError:  # without it (and where the grader runs this cell): otter's own lookup\n"
+               "    grader = otter.Notebook()")
     else:
         src = f'grader.check("{arg}")'
     return [nbformat.v4.new_code_cell(src, metadata=dict(LOCKED))]
