@@ -224,3 +224,29 @@ def test_root_without_namespaces_grades_right_where_python_is_readable(venv):
         assert wrong_verdicts(folder / "out", correct, "uid") == {}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_gradescope_like_root_without_bubblewrap_and_python_under_a_0700_home(tmp_path):
+    """Root, no bubblewrap, this checkout's Python (under /root here): the level it gets is said, and grades right."""
+    import sys
+
+    from autograder.sandbox.isolation import unreadable_by_others
+
+    correct = corpus("correct")
+    (tmp_path / "sub").mkdir()
+    for p in correct:
+        shutil.copy(p, tmp_path / "sub" / f"{p.parent.name}__{p.name}")
+    empty_path = tmp_path / "no-bwrap-here"
+    empty_path.mkdir()
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(tmp_path / "sub"), "--out", str(tmp_path / "out"),
+                           "--jobs", "2"], capture_output=True, text=True, timeout=1200,
+                          env={"PATH": str(empty_path), "LANG": "C.UTF-8", "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    level = "process" if unreadable_by_others() else "uid"
+    text = " ".join(done.stderr.split())  # rich wraps the lines
+    assert f"isolation: {level}" in text
+    assert "level 'bwrap' refused: bubblewrap is not installed" in text
+    if level == "process":
+        assert f"level 'uid' refused: the sandbox uid cannot read {unreadable_by_others()}" in text
+    assert wrong_verdicts(tmp_path / "out", correct, level) == {}
