@@ -19,6 +19,7 @@ from autograder import assignment as assignments
 from autograder import checks, load, rubric
 from autograder.assignment import Assignment
 from autograder.model import Frozen, Outcome, RunRecord, TestResult
+from autograder.otter.verdicts import NOTEBOOK_KEY
 from autograder.report.files import write_atomic
 from autograder.report.results import (GradebookRow, GradescopeResults, Provenance, StoredObservations, gradescope,
                                        write_gradebook, write_json)
@@ -371,9 +372,6 @@ def _run_all(a: Assignment, todo: list[tuple[Path, bytes]], stems: dict[Path, st
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for f in [pool.submit(slot, k) for k in range(jobs)]:
             f.result()
-
-
-NOTEBOOK_KEY = "autograder"  # a handed-out notebook's metadata[NOTEBOOK_KEY]["assignment"] names its assignment
 
 
 def recorded_assignment(data: bytes) -> str | None:
