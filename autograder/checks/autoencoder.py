@@ -164,6 +164,16 @@ def _repeated_rows(u: np.ndarray) -> tuple[int, int] | None:
     return int(rows[0]), int(rows[1])
 
 
+def _shared_over_batch(us: list[np.ndarray]) -> str | None:
+    """A coordinate whose noise is the same in every row of a call (impossible under H0)."""
+    for k, u in enumerate(us):
+        flat = np.flatnonzero(np.ptp(u, axis=0) < 1e-4)
+        if flat.size:
+            return (f"coordinate {int(flat[0])} of the noise takes the same value in every row of call {k + 1}: the noise is shared by the "
+                    "whole batch, not drawn per sample")
+    return None
+
+
 def _repeated_noise(us: list[np.ndarray]) -> str | None:
     for k, u in enumerate(us):
         rows = _repeated_rows(u)
@@ -204,8 +214,9 @@ def noise_structure(record: ProbeRecord, *, model: str, noise: str, alpha: float
     if isinstance(found, str):
         return CheckResult.fail(f"{model}: {found}")
     us, variances = found
-    order = [c.batch for c in obs.linear.calls]
-    same = _same_noise(us, order)
+    if all(np.allclose(u, 0.0, atol=1e-4) for u in us):
+        return CheckResult.fail(f"{model}: no noise was drawn ({_PLACES[noise]}: e.g. {_HINTS[noise]})")
+    same = _same_noise(us, [c.batch for c in obs.linear.calls]) or _shared_over_batch(us)
     if same:
         return CheckResult.fail(f"{model}: {same}")
     from autograder.checks import stats
