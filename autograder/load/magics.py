@@ -38,6 +38,12 @@ def to_python(cell: str) -> list[str]:
     if not lines:
         return lines
     try:
+        ast.parse(cell)
+    except SyntaxError:
+        pass  # IPython syntax (or a mistake): IPython's transformers decide
+    else:  # plain Python already, which IPython's transformers leave as it is: skip their tokenizing
+        return _fit(_plain(cell).splitlines(), len(lines))
+    try:
         transformed = _manager().transform_cell(cell + "\n")
     except Exception:  # noqa: BLE001 - IPython gave up on it: the original text keeps its own syntax error
         return lines
@@ -97,6 +103,8 @@ def _is_get_ipython(node: ast.AST) -> bool:
 
 def _plain(code: str) -> str:
     """Replace every `get_ipython()` use in transformed code by plain Python of the same line extent."""
+    if "get_ipython" not in code:
+        return code
     try:
         tree = ast.parse(code)
     except SyntaxError:
