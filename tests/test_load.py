@@ -200,3 +200,16 @@ def test_a_link_out_of_the_submissions_folder_is_refused(tmp_path):
     assert not any("linked" in str(f) for f in files)
     files, problems = load.discover([subs / "mallory.py"])
     assert files == [] and "not graded" in problems[0]
+
+
+def test_ipython_leaves_plain_python_as_it_is_so_the_loader_may_skip_it():
+    """The loader's fast path rests on this: IPython's transformers do not change code that is valid Python."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    root = Path(__file__).resolve().parent.parent
+    files = [root / "solutions" / "sheet03.py", *sorted((root / "tests" / "corpus").glob("*/*.py"))]
+    assert len(files) > 20
+    manager = TransformerManager()
+    for f in files:
+        text = f.read_text().strip("\n") + "\n"
+        assert manager.transform_cell(text) == text, f.name
