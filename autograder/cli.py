@@ -228,7 +228,7 @@ def report(
         from autograder.report.html import write_report
         from autograder.report.instructor import Stage
     except ImportError as exc:
-        _fail(f"the report needs the `report` extra ({exc.name} is missing): pip install 'autograder[report]'")
+        _fail(f"the report needs the `report` extra ({exc.name} is missing): pip install 'mlsheet-autograder[report]'")
     if reveal not in {s.value for s in Stage}:
         _fail(f"--reveal must be one of: {', '.join(s.value for s in Stage)}")
     for folder in (grades, compare):
