@@ -63,6 +63,8 @@ def test_the_student_package_has_the_public_part_only(tmp_path, monkeypatch):
     assert public.tests and all(t.visibility == "public" for t in public.tests)
     with pytest.raises(FileNotFoundError, match="only the public part"):
         assignments.load("sheet03")
+    tests, _ = api.check(ROOT / "solutions" / "sheet03.py", assignment="sheet03", question="q3a")  # what a student runs
+    assert [(t.key, t.score) for t in tests] == [("q3a.values", 2), ("q3a.floats", 1)]
 
 
 def test_judge_records_the_status_as_a_typed_field():
