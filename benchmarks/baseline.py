@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import shutil
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -44,6 +46,9 @@ def run_trusting(a: Assignment, name: str, data: bytes) -> StoredObservations:
     child._seed(a.seed)
     records: dict[str, ProbeRecord] = {}
     load_error = None
+    had_otter = "otter" in sys.modules
+    workdir = tempfile.mkdtemp(prefix="baseline-")
+    child.SUBMISSION_FILENAME = filename = child._write_source(src.text, workdir)  # a real file, as in the sandbox
     try:
         ns = child._load(src.text, src.labels)
     except BaseException as exc:  # noqa: BLE001 - a submission's import failure, as the child reports it
@@ -54,7 +59,7 @@ def run_trusting(a: Assignment, name: str, data: bytes) -> StoredObservations:
         start = time.monotonic()
         try:
             torch.set_default_dtype(torch.float32)
-            obs = child.PROBES[p["kind"]](ns, p.get("target"), a.seed, p.get("options", {}), src.labels, "<submission>")
+            obs = child.PROBES[p["kind"]](ns, p.get("target"), a.seed, p.get("options", {}), src.labels, filename)
             record = {"probe": p["id"], "observation": obs, "seconds": time.monotonic() - start}
         except BaseException as exc:  # noqa: BLE001 - costs this probe only
             record = {"probe": p["id"], "error": child._error(exc, src.labels, 0), "seconds": time.monotonic() - start}
@@ -63,6 +68,9 @@ def run_trusting(a: Assignment, name: str, data: bytes) -> StoredObservations:
         except ValidationError as exc:
             records[p["id"]] = ProbeRecord(probe=p["id"], error=ProbeError(kind="bad_value", message=str(exc)[:500]))
     sys.modules.pop("submission", None)
+    if not had_otter:
+        sys.modules.pop("otter", None)  # the child's stand-in for otter must not outlive the submission here
+    shutil.rmtree(workdir, ignore_errors=True)
     run = RunRecord(records=records, load_error=load_error, stdout="", stderr="", attempts=1,
                     seconds=time.monotonic() - t0, isolation="none (trusting baseline)", notes=[], limits={})
     return StoredObservations(submission=name, sha256=src.sha256, assignment=a.name,

@@ -220,7 +220,6 @@ def class_run(class_dir: Path, tmp: Path, jobs: int, n: int) -> None:
 
 def student_side(tmp: Path, audit: bool) -> None:
     """A cold `autograder check`, the warm notebook checker, and the audit."""
-    from autograder.authoring.build import solution_notebook
     from autograder.otter import warm
 
     print("\n== a student's side ==")
@@ -231,17 +230,19 @@ def student_side(tmp: Path, audit: bool) -> None:
     print(f"autograder check, cold: median {statistics.median(cold):.2f} s of {', '.join(f'{c:.2f}' for c in cold)} (target <= 3 s)")
     nb = tmp / "nb" / "sheet03.ipynb"
     nb.parent.mkdir()
-    nb.write_text(solution_notebook("sheet03"))
+    shutil.copy(ROOT / "tests" / "corpus" / "correct" / "nb_otter_distributions.ipynb", nb)  # a correct notebook
     checker = warm.WarmChecker()
     try:
         times = []
         for k, q in enumerate(["q1a", "q1b", "q2", "q3a", "q1a", "q1b", "q3a", "q2"]):
             os.utime(nb)  # as if the student saved again: nothing is reused
             t0 = time.perf_counter()
-            checker.check(nb, q)
+            reply = checker.check(nb, q)
             times.append(time.perf_counter() - t0)
+            if "verdicts" not in reply or not all(v["outcome"] == "passed" for v in reply["verdicts"]):
+                sys.exit(f"the warm check of {q} on a correct notebook did not pass: {reply}")
         mem = TreeMemory(checker.pid or 0)
-        print(f"warm grader.check: first {times[0]:.2f} s, then {', '.join(f'{t:.2f}' for t in times[1:])} s "
+        print(f"warm grader.check (every verdict checked: all passed, as they must on this notebook): first {times[0]:.2f} s, then {', '.join(f'{t:.2f}' for t in times[1:])} s "
               f"(max after the first {max(times[1:]):.2f} s; target <= 0.5 s); checker tree now "
               f"{sum(mem._rss(p) for p, _ in mem._tree()) / 2**20:.0f} MiB")
     finally:
