@@ -143,16 +143,31 @@ def test_an_installed_grader_is_hidden_except_its_sandbox_parts(tmp_path):
                             package / "sandbox", site / "numpy.pth", site / "torch"])
 
 
-@pytest.mark.skipif(unreadable_by_others() is None, reason="this interpreter is readable by every uid")
-def test_the_uid_level_is_refused_naming_the_directory_the_sandbox_cannot_read():
-    """Python under a 0700 home: the uid level would fail honest lazy imports, so it is refused, as the grader's problem."""
-    where = unreadable_by_others()
-    with pytest.raises(RuntimeError, match=f"cannot read {where}"):
+def test_the_uid_level_is_refused_naming_a_root_the_sandbox_uid_cannot_read(tmp_path, monkeypatch):
+    """A root of the interpreter closed to others (not only behind a closed parent): the uid level is refused."""
+    closed = tmp_path / "closed-site-packages"
+    closed.mkdir(mode=0o700)
+    closed.chmod(0o700)
+    roots = isolation.readable_roots()
+    monkeypatch.setattr(isolation, "readable_roots", lambda: [*roots, str(closed)])
+    assert unreadable_by_others() == str(closed)
+    with pytest.raises(RuntimeError, match=f"cannot read {closed}"):
         available("uid")
-    worker = Worker(level=Level.UID)  # forced past available(): the canary refuses it
-    with pytest.raises(RuntimeError, match=f"cannot run honest code: the sandbox cannot read {where} .*not of any submission"):
-        worker.start()
-    worker.release()
+
+
+@needs_uid
+@pytest.mark.skipif(not isolation.tunnels(), reason="no interpreter root behind a closed directory here")
+def test_python_under_a_closed_home_is_reached_through_a_descriptor():
+    """Python under /root (0700): the uid-level child imports lazily through a descriptor; /root stays closed."""
+    closed = next(str(a) for r in isolation.tunnels() for a in Path(r).parents if os.stat(a).st_mode & 0o001 == 0)
+    source = (f"import decimal, fractions, os\nprint('decimal', decimal.Decimal('1.5'))\n"
+              f"try:\n    os.listdir({closed!r})\n    print('PWNED')\nexcept PermissionError:\n    print('closed stays closed')\n")
+    with Worker(level=Level.UID) as worker:
+        record = worker.run(Job(source=source, line_labels=[f"line {i}" for i in range(1, 9)], seed=0,
+                                probes=[{"id": "answers", "kind": "answers", "options": {"names": []}}]),
+                            Limits(submission_seconds=30, question_seconds=20))
+    assert record.load_error is None, record.stderr
+    assert "decimal 1.5" in record.stdout and "closed stays closed" in record.stdout
 
 
 def test_root_without_namespaces_says_which_level_it_falls_back_to(monkeypatch):

@@ -46,7 +46,8 @@ def _first_unreadable(path):
         if not os.access(p, os.X_OK) or (i == len(parts) and not os.access(p, os.R_OK)):
             return p
     return None
-for _d in {directories()!r}:
+import sys
+for _d in [p for p in sys.path if p and os.path.isdir(p)] or {directories()!r}:  # tunnelled at the uid level
     _bad = _first_unreadable(_d)
     if _bad is not None:
         raise RuntimeError(f"the sandbox cannot read {{_bad}} (needed for {{_d}})")

@@ -83,8 +83,8 @@ def _probe() -> tuple[Level, tuple[str, ...]]:
         notes.append(f"level 'bwrap' refused: {why}")
         if (where := unreadable_by_others()) is None:
             return Level.UID, tuple(notes)
-        notes.append(f"level 'uid' refused: the sandbox uid cannot read {where}, where this Python lives (make it and "
-                     "its parents readable by others, e.g. `chmod o+rx`, or install Python under /usr or /opt); "
+        notes.append(f"level 'uid' refused: the sandbox uid cannot read {where}, where this Python lives (make it "
+                     "readable by others, e.g. `chmod o+rx`, or install Python under /usr or /opt); "
                      "falling back to 'process'")
         return Level.PROCESS, tuple(notes)
     if (why := _bwrap_failure(userns=True)) is None:
@@ -130,19 +130,35 @@ def available(requested: str | None = None) -> Level:
     return want
 
 
+def _others_may(path: Path, need: int) -> bool:
+    try:
+        return path.stat().st_mode & need == need
+    except OSError:
+        return True  # a root that does not exist here grants nothing and blocks nothing
+
+
 def unreadable_by_others() -> str | None:
-    """The first directory of the interpreter's tree that a uid other than its owner cannot enter (None: all can)."""
+    """The first directory a uid other than its owner cannot read although the child needs it (None: none).
+
+    Only the roots themselves count: a root readable by others under a closed ancestor (a venv or
+    pyenv under /root, 0700) is reached through a descriptor instead (`tunnels`).
+    """
     for root in readable_roots():
         path = Path(root)
-        for p in [*reversed(path.parents), path]:
-            try:
-                mode = p.stat().st_mode
-            except OSError:
-                continue
-            need = 0o005 if p == path and p.is_dir() else 0o001 if p.is_dir() else 0o004
-            if mode & need != need:
-                return str(p)
+        if not _others_may(path, 0o005 if path.is_dir() else 0o004):
+            return str(path)
     return None
+
+
+def tunnels() -> list[str]:
+    """Roots readable by others whose ancestors others cannot traverse (Python under a 0700 home).
+
+    At the `uid` level the child opens each as root before it drops its uid, and imports from
+    /proc/self/fd/N/... instead: the path walk through a descriptor does not cross the closed ancestor,
+    and nothing beside the root becomes reachable (the closed directory itself stays closed).
+    """
+    return [root for root in readable_roots()
+            if not all(_others_may(a, 0o001) for a in Path(root).parents)]
 
 
 def _namespace_args(userns: bool = False) -> list[str]:

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import ctypes
+import importlib
 import os
 import resource
 import signal
+import sys
 import tempfile
 
 from autograder.sandbox import landlock, seccomp
@@ -37,6 +39,43 @@ def private_env(tmpdir: str) -> dict[str, str]:
             "USER": "sandbox", "LOGNAME": "sandbox"}
 
 
+def _open_tunnels(dirs: list[str]) -> dict[str, str]:
+    """Descriptors (opened while still root) to directories the dropped uid could not walk to."""
+    routes = {}
+    for d in dirs:
+        try:
+            fd = os.open(d, os.O_PATH | os.O_DIRECTORY)
+        except OSError:
+            continue
+        routes[d] = f"/proc/self/fd/{fd}"
+    return routes
+
+
+def through(routes: dict[str, str], path: str) -> str:
+    """`path`, reached through the tunnel whose directory holds it (unchanged if none does)."""
+    for old, new in routes.items():
+        if path == old or path.startswith(old + "/"):
+            return new + path[len(old):]
+    return path
+
+
+def reroute(routes: dict[str, str]) -> None:
+    """Import from the tunnels: rewrite sys.path and every loaded package's __path__ below a tunnelled dir."""
+    if not routes:
+        return
+
+    def fix(p: str) -> str:
+        return through(routes, p)
+
+    sys.path[:] = [fix(p) for p in sys.path if isinstance(p, str)]
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__dict__", {}).get("__path__")
+        if type(path) is list:
+            path[:] = [fix(p) if isinstance(p, str) else p for p in path]
+    sys.path_importer_cache.clear()
+    importlib.invalidate_caches()
+
+
 def _vm_size() -> int:
     with open("/proc/self/status") as fh:
         for line in fh:
@@ -50,7 +89,8 @@ def enter(limits: dict) -> int:
 
     `limits` keys: memory_mb (on top of what the process already maps), cpu_seconds,
     file_mb, tmpdir (private, already created for `uid`), uid (or None to keep ours),
-    max_processes, read_paths (what Landlock leaves readable; absent: no Landlock).
+    max_processes, read_paths (what Landlock leaves readable; absent: no Landlock), tunnels
+    (directories the dropped uid reaches only through a descriptor opened before the drop).
     Returns the Landlock ABI in force (0: none).
     """
     parent = os.getppid()
@@ -73,12 +113,14 @@ def enter(limits: dict) -> int:
     mem = _vm_size() + (int(limits["memory_mb"]) << 20)
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     uid = limits.get("uid")
+    routes = _open_tunnels(limits.get("tunnels") or []) if uid is not None and os.getuid() == 0 else {}
     if uid is not None and os.getuid() == 0:
         nproc = int(limits.get("max_processes", 64))
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
+    reroute(routes)
     if tmpdir:  # as the job's uid, so that the job can write in them
         for sub in (".cache", ".config"):
             os.makedirs(os.path.join(tmpdir, sub), exist_ok=True)
@@ -90,4 +132,5 @@ def enter(limits: dict) -> int:
     read = limits.get("read_paths")
     if read is None:
         return 0
-    return landlock.restrict([*read, "/proc"], [tmpdir] if tmpdir else [])
+    # as the dropped uid, a tunnelled root can only be opened through its descriptor
+    return landlock.restrict([*(through(routes, r) for r in read), "/proc"], [tmpdir] if tmpdir else [])

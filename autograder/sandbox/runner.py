@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from autograder.model import ProbeError, ProbeRecord, RunRecord
 from autograder.sandbox import canary, cgroups, procs, protocol, slots, verify, wire
 from autograder.sandbox.exits import Exit
-from autograder.sandbox.isolation import UID_BASE, Level, available, readable_roots, worker_command
+from autograder.sandbox.isolation import UID_BASE, Level, available, readable_roots, tunnels, worker_command
 
 _DRAIN_SECONDS = 1.0  # after the child is gone, how long its pipes may stay open (held by nothing we can kill)
 _KILL_GRACE_SECONDS = 30.0  # a worker that has not reported the end of a killed child by then is replaced
@@ -300,7 +300,8 @@ class Worker:
                 "probes": [p for p in job.probes if p["id"] in state.pending],
                 "limits": {"memory_mb": limits.memory_mb, "cpu_seconds": int(limits.submission_seconds) + 5,
                            "file_mb": limits.file_mb, "uid": self.uid, "max_processes": limits.max_processes,
-                           "read_paths": readable_roots() if self.landlock else None}}
+                           "read_paths": readable_roots() if self.landlock else None,
+                           "tunnels": tunnels() if self.level is Level.UID else []}}
 
     def _attempt(self, job: Job, limits: Limits, state: _Attempt, deadline: float, out: _Capture, err: _Capture) -> dict:
         assert self._sock is not None
