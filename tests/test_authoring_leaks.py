@@ -125,11 +125,13 @@ def test_project_wheel_and_sdist_hold_public_parts_only(project_dists):
 
 
 def test_the_markers_would_see_a_leak():
-    """The search is not vacuous: the full rubric and the README (instructor side) are caught."""
+    """The search is not vacuous: the full rubric and a dict of the right answers are caught."""
     for name in NAMES:
         assert _leaks({"assignment.toml": (ROOT / "assignments" / name / "assignment.toml").read_text()}, name)
         assert _leaks({"public.json": (ROOT / "assignments" / name / "public.json").read_text()}, name) == []
-    assert _leaks({"README.md": (ROOT / "README.md").read_text()}, "sheet03")
+    assert _leaks({"x.py": 'D_STAR_CASES = {"optimal_generator": 0.5}'}, "sheet03") == ["x.py: " + next(
+        m.pattern for m in _hidden_markers("sheet03") if isinstance(m, re.Pattern) and "optimal_generator" in m.pattern)]
+    assert _leaks({"x.py": 'REPARAM_NEEDED = {"model1": None}'}, "sheet03") == []  # the template's own text is fine
 
 
 def test_public_part_is_the_public_tests_and_their_probes():
