@@ -71,8 +71,8 @@ def profile(class_dir: Path, sample: int, tmp: Path) -> None:
     from autograder import api, assignment, checks
     from autograder.report.results import StoredObservations
     from autograder.sandbox import canary, verify
-    from autograder.sandbox.isolation import UID_BASE, Level, available, readable_roots
-    from autograder.sandbox.runner import Job, Limits, Worker
+    from autograder.sandbox.isolation import UID_BASE, available, readable_roots
+    from autograder.sandbox.runner import Job, Worker
 
     a = assignment.load("sheet03")
     limits = api.limits_for(a)

@@ -5,7 +5,6 @@ Timings are printed by benchmarks/bench_isolation.py, never asserted here.
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
