@@ -118,8 +118,8 @@ def test_a_fake_loaded_message_does_not_stop_the_import_timer():
     with Worker() as w:
         record = run(w, FAKE_LOADED_THEN_WORK, limits=Limits(submission_seconds=40, question_seconds=3))
     assert "past the limit" not in record.stdout
-    assert record.records["answers"].error is not None
-    assert record.records["answers"].error.kind == "timeout", record.records["answers"].error
+    assert record.load_error is not None and record.load_error.kind == "timeout", record.load_error
+    assert record.load_error.message.startswith("importing the submission took longer than 3 s")
 
 
 WORK_BETWEEN_QUESTIONS = '''

@@ -101,6 +101,7 @@ class _Attempt:
     started: float = 0.0
     hello: bool = False  # sent by the child before any submission code runs
     loaded: bool = False
+    probed: bool = False  # a probe_start was seen
     done: bool = False
     load_error: ProbeError | None = None
     timed_out: str | None = None
@@ -234,7 +235,7 @@ class Worker:
             stop = self._stopped(state, ex)
             if stop is None:
                 self._attribute_exit(state, ex, limits)
-                if not state.loaded and state.load_error is None:
+                if (not state.loaded or state.timed_out == "<import>") and state.load_error is None:
                     state.load_error = self._load_failure(state, ex, limits)
                 load_error = state.load_error
                 records.update(state.records)  # a child's records count only if it kept to the protocol
@@ -339,7 +340,8 @@ class Worker:
             if not state.done:  # every gap between two messages: the import, each probe, and between probes
                 limit = min(limit, state.started + limits.question_seconds)
             if now >= limit and killed_at is None and exit_info is None:
-                state.timed_out = state.current or ("<import>" if not state.loaded else "<between>" if now < deadline else None)
+                # no probe started yet: still the import, whatever 'loaded' line the child may have forged
+                state.timed_out = state.current or ("<import>" if not state.probed else "<between>" if now < deadline else None)
                 killed_at = self._kill()
             if killed_at is not None and exit_info is None and now - killed_at > _KILL_GRACE_SECONDS:
                 raise RuntimeError("the sandbox worker did not report the end of a killed child")
@@ -420,7 +422,7 @@ class Worker:
             if state.current is not None:
                 state.violation = "a probe started inside another"
                 return False
-            state.current, state.started = msg.probe, now
+            state.current, state.started, state.probed = msg.probe, now, True
             return True
         if msg.probe != state.current:
             state.violation = f"a result for {msg.probe!r} while {state.current!r} was running"
