@@ -74,12 +74,12 @@ def record_rubric(out: Path, source: Path, a: Assignment) -> RubricRecord:
     return rec
 
 
-def rubric_for(out: Path, assignment: str, rubric_file: Path | None) -> tuple[Assignment, Path]:
+def rubric_for(out: Path, assignment: str | None, rubric_file: Path | None) -> tuple[Assignment, Path]:
     """The rubric to grade into `out` with: `rubric_file` if given, else the assignment's own one.
 
     Raises RubricMismatch, naming both files, when `out` records another rubric and none was given.
     """
-    path = rubric_file if rubric_file is not None else assignments.path_of(assignment)
+    path = rubric_file if rubric_file is not None else assignments.path_of(assignment or assignments.default_name())
     a = assignments.load_file(path)
     rec = recorded_rubric(out)
     if rubric_file is None and rec is not None and rec.rubric_hash != a.rubric_hash:
@@ -99,7 +99,7 @@ class GradeOptions:
     jobs: int = 1
     force: bool = False
     isolation: str | None = None
-    assignment: str = "sheet03"
+    assignment: str | None = None  # None: the assignments folder's default
     limits: Limits | None = None
     scheduler: str | None = None  # a Dask scheduler: "local", "local:N" or "tcp://host:port"
     shard: tuple[int, int] | None = None  # (k, n): grade only the k-th of n parts (1-based)
@@ -134,7 +134,7 @@ def limits_for(a: Assignment) -> Limits:
                   memory_mb=s.memory_mb, output_bytes=s.output_bytes)
 
 
-def limits_with(assignment: str, **overrides: float | int | None) -> Limits | None:
+def limits_with(assignment: str | None, **overrides: float | int | None) -> Limits | None:
     """The assignment's limits with the given ones replaced (None: no override at all)."""
     given = {k: v for k, v in overrides.items() if v is not None}
     if not given:
@@ -236,7 +236,7 @@ def merge(out: Path, shards: list[Path]) -> int:
         write_atomic(out / RUBRIC_DIR / rec.copy_name, (shard / RUBRIC_DIR / rec.copy_name).read_bytes())
         write_atomic(out / RUBRIC_DIR / RUBRIC_RECORD, rec.model_dump_json(indent=1))
     else:
-        a = assignments.load(names.pop() if len(names) == 1 else "sheet03")
+        a = assignments.load(names.pop() if len(names) == 1 else None)
     write_gradebook(out / GRADEBOOK, [row(s, r.provenance().submission, r, a) for s, r in merged.items()], a.questions)
     return len(merged)
 
@@ -389,14 +389,14 @@ def check(path: Path, *, assignment: str | None = None, question: str | None = N
 
     `worker`: a started worker to run it in (a notebook's warm checker); else a new one is started.
 
-    The assignment is `assignment`, else the one the notebook records, else sheet03; only its
+    The assignment is `assignment`, else the one the notebook records, else the default; only its
     public part is read (all that the student package carries).
     """
     try:
         data = load.read(path)
     except OSError as exc:
         raise FileNotFoundError(f"cannot read {path}: {exc.strerror}") from exc
-    a = assignments.load_public(assignment or recorded_assignment(data) or "sheet03")
+    a = assignments.load_public(assignment or recorded_assignment(data))
     if question is not None:
         if question not in a.questions:
             raise ValueError(f"unknown question {question!r}; the questions are {', '.join(a.questions)}")
@@ -482,7 +482,7 @@ def rescore(out: Path, *, rubric_file: Path | None = None, rerun: bool = False, 
         source = out / RUBRIC_DIR / rec.copy_name
     else:
         first = next((r for s in stems if (r := _read_results(out / f"{s}.json")) and "provenance" in r.extra_data), None)
-        source = assignments.path_of(first.provenance().assignment if first else "sheet03")
+        source = assignments.path_of(first.provenance().assignment if first else assignments.default_name())
     a = assignments.load_file(source)
     checks.preload()
     outcomes = _in_parallel(a, out, stems, processes)
@@ -537,7 +537,7 @@ def _rerun(a: Assignment, out: Path, stale: list[tuple[str, Path]], previous: di
     return done
 
 
-def assign(name: str, out: Path) -> list[Path]:
+def assign(name: str | None, out: Path) -> list[Path]:
     """Build what is handed out and what grades it, from the assignment's single source."""
     from autograder.authoring import build_assignment
 

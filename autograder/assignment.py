@@ -29,6 +29,7 @@ else:  # pragma: no cover - Python 3.10
 PROBE_CODE_VERSION = "1"  # bump when what a probe records changes
 RUBRIC = "assignment.toml"  # the whole rubric (instructor side)
 PUBLIC = "public.json"  # its public part (generated; what the student package carries)
+CONFIG = "config.toml"  # settings of the assignments folder itself (the default assignment)
 
 
 class AssignmentError(ValueError):
@@ -170,6 +171,18 @@ def load_file(path: Path) -> Assignment:
     return a
 
 
+def default_name() -> str:
+    """The assignment commands use when none is named: `default` in the assignments folder's config.toml."""
+    path = assignments_root() / CONFIG
+    try:
+        name = tomllib.loads(path.read_text(encoding="utf-8")).get("default")
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise FileNotFoundError(f"cannot read the default assignment from {path}: {exc}") from exc
+    if not isinstance(name, str) or not name:
+        raise AssignmentError(f"{path}: `default` must name an assignment folder")
+    return name
+
+
 def path_of(name: str) -> Path:
     """The named assignment's whole rubric file; FileNotFoundError saying what is there instead."""
     root = assignments_root()
@@ -183,13 +196,14 @@ def path_of(name: str) -> Path:
     return path
 
 
-def load(name: str = "sheet03") -> Assignment:
-    """The named assignment from the assignments folder (the whole rubric, hidden tests included)."""
-    return load_file(path_of(name))
+def load(name: str | None = None) -> Assignment:
+    """The named (else the default) assignment from the assignments folder (the whole rubric, hidden tests included)."""
+    return load_file(path_of(name or default_name()))
 
 
-def load_public(name: str = "sheet03") -> Assignment:
-    """The public part of the named assignment: from assignment.toml where it is, else from public.json."""
+def load_public(name: str | None = None) -> Assignment:
+    """The public part of the named (else the default) assignment: from assignment.toml where it is, else public.json."""
+    name = name or default_name()
     folder = assignments_root() / name
     if (folder / RUBRIC).is_file():
         return load_file(folder / RUBRIC).public()

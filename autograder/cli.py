@@ -113,7 +113,7 @@ def grade(
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Submissions graded in parallel.")] = 1,
     force: Annotated[bool, typer.Option("--force", help="Regrade unchanged submissions too.")] = False,
     isolation: Annotated[Optional[Level], typer.Option(help="Require this isolation level.")] = None,
-    assignment: Annotated[str, typer.Option(help="Assignment name.")] = "sheet03",
+    assignment: Annotated[Optional[str], typer.Option(help="Assignment name (default: the assignments folder's default).")] = None,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS",
                                                      help="Grade on a Dask cluster: local, local:N or tcp://HOST:PORT.")] = None,
     shard: Annotated[Optional[str], typer.Option("--shard", metavar="K/N",
@@ -142,8 +142,8 @@ def grade(
 @app.command()
 def check(
     path: Annotated[Path, typer.Argument(help="Your submission (.py or .ipynb).")],
-    question: Annotated[Optional[str], typer.Option("--question", "-q", help="Only this question, e.g. q1b.")] = None,
-    assignment: Annotated[Optional[str], typer.Option(help="Assignment name (default: the one your notebook records, else sheet03).")] = None,
+    question: Annotated[Optional[str], typer.Option("--question", "-q", help="Only this question (an id from the assignment, e.g. the one a test name starts with).")] = None,
+    assignment: Annotated[Optional[str], typer.Option(help="Assignment name (default: the one your notebook records, else the default).")] = None,
 ) -> None:
     """Check your own work against the public tests. Exit status 1 if one fails."""
     try:
@@ -173,7 +173,7 @@ def demo(out: Annotated[Path, typer.Option("--out")] = Path("grades-demo")) -> N
     """Grade the bundled example submissions and print the table."""
     if not BUNDLED.is_dir():
         _fail(f"the bundled examples are missing ({BUNDLED})")
-    reference = BUNDLED.parent / "solutions" / "sheet03.py"
+    reference = BUNDLED.parent / "solutions" / f"{api.assignments.default_name()}.py"
     _grade([BUNDLED, *([reference] if reference.is_file() else [])], api.GradeOptions(out_dir=out, jobs=2, force=True))
 
 
@@ -284,7 +284,7 @@ def merge(
 
 @app.command()
 def assign(
-    assignment: Annotated[str, typer.Argument(help="An assignment under assignments/.")] = "sheet03",
+    assignment: Annotated[Optional[str], typer.Argument(help="An assignment under assignments/ (default: its config's default).")] = None,
     out: Annotated[Path, typer.Option("--out", help="Where the build goes.")] = Path("dist"),
 ) -> None:
     """Build DIR/<assignment>/student/ and DIR/<assignment>/autograder/<zip> from the assignment's single source."""
@@ -300,7 +300,7 @@ def assign(
 
 @app.command()
 def audit(
-    assignment: Annotated[str, typer.Argument(help="An assignment under assignments/ with an audit.toml.")] = "sheet03",
+    assignment: Annotated[Optional[str], typer.Argument(help="An assignment under assignments/ with an audit.toml (default: the default).")] = None,
     seeds: Annotated[int, typer.Option("--seeds", min=0, help="Also re-grade the rewrites under N other seeds.")] = 0,
     json_file: Annotated[Optional[Path], typer.Option("--json", help="Write the figures to this JSON file.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Sandbox workers grading in parallel.")] = 1,

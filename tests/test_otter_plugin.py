@@ -122,7 +122,12 @@ def test_before_grading_without_test_files_is_a_grader_error(tmp_path: Path, mon
     (tmp_path / "submission").mkdir()
     monkeypatch.chdir(tmp_path / "submission")
     with pytest.raises(OtterRuntimeError, match="no test files"):
-        NativeGrader(str(tmp_path / "x.ipynb"), {}, {}).before_grading(AutograderConfig({}))
+        NativeGrader(str(tmp_path / "x.ipynb"), {}, {"assignment": "sheet03"}).before_grading(AutograderConfig({}))
+
+
+def test_a_plugin_config_without_an_assignment_is_refused():
+    with pytest.raises(OtterRuntimeError, match="names no assignment"):
+        NativeGrader("x.ipynb", {}, {})
 
 
 def test_verdicts_spell_outcomes_as_the_model_does():

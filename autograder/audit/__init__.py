@@ -18,10 +18,10 @@ from autograder.audit.table import Report, SeedReport
 __all__ = ["Report", "audit"]
 
 
-def audit(name: str = "sheet03", *, seeds: int = 0, jobs: int = 1, isolation: str | None = None,
+def audit(name: str | None = None, *, seeds: int = 0, jobs: int = 1, isolation: str | None = None,
           on_done: Callable[[Graded], None] | None = None) -> Report:
     """Grade the reference and every declared variant; with `seeds`, re-grade the rewrites under other seeds."""
-    a = assignments.load(name)
+    a = assignments.load(name)  # None: the default assignment
     with run.Graders(a, jobs=jobs, isolation=isolation) as graders:  # the workers start while variants are made
         reference_source, generated = variants.variants(name)
         reference = variants.Variant(id="reference", family="rewrite", doc="the reference solution", loses=(),

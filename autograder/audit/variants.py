@@ -6,7 +6,7 @@
     loses = ["$q"]                         # mutant: exactly the questions that must lose points
     doc = "Normal(mu, 1).sample() instead of .rsample()"
     blind_spot = "why the grader cannot see it"   # optional: reported apart, never fails the audit
-    each = [{ q = "q1", cls = "Net" }, ...]       # optional
+    each = [{ model = "Net" }, ...]       # optional
     [[variant.edit]]                       # applied in order to the reference solution
     kind = "replace_expr"                  # see autograder.audit.transforms
     scope = "$cls.forward"

@@ -13,10 +13,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.authoring")
     sub = parser.add_subparsers(dest="command", required=True)
     p_sync = sub.add_parser("sync", help="rewrite solutions/ and student_templates/ from the assignment's source")
-    p_sync.add_argument("name", nargs="?", default="sheet03")
+    p_sync.add_argument("name", nargs="?", default=None, help="default: the assignments folder's default")
     p_sync.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")
     p_build = sub.add_parser("build", help="build the student folder and the otter autograder zip")
-    p_build.add_argument("name", nargs="?", default="sheet03")
+    p_build.add_argument("name", nargs="?", default=None, help="default: the assignments folder's default")
     p_build.add_argument("--out", type=Path, default=Path("dist"))
     args = parser.parse_args(argv)
     try:

@@ -47,8 +47,9 @@ class Sources:
         return cls(folder=folder, assignment=a, cells=cells)
 
 
-def render_committed(name: str = "sheet03") -> dict[str, str]:
+def render_committed(name: str | None = None) -> dict[str, str]:
     """Project-relative path -> text of every generated file that is committed."""
+    name = name or assignments.default_name()
     s = Sources.read(name)
     title = s.assignment.title
     generated = f"Generated from assignments/{name}/{SOURCE} by `python -m autograder.authoring sync`; edit that file."
@@ -76,12 +77,13 @@ def _notebook(s: Sources, name: str, variant: Variant = Variant.TEMPLATE) -> str
                            public_tests=testfiles.question_files(s.assignment.public(), public_only=True))
 
 
-def solution_notebook(name: str = "sheet03") -> str:
+def solution_notebook(name: str | None = None) -> str:
     """The student notebook with the solutions filled in (for instructors and tests; not committed)."""
+    name = name or assignments.default_name()
     return _notebook(Sources.read(name), name, Variant.SOLUTION)
 
 
-def sync(name: str = "sheet03", *, root: Path = PROJECT_ROOT, check: bool = False) -> list[str]:
+def sync(name: str | None = None, *, root: Path = PROJECT_ROOT, check: bool = False) -> list[str]:
     """Write the committed generated files (or, with `check`, only list those that differ)."""
     stale = []
     for rel, text in render_committed(name).items():
@@ -94,13 +96,14 @@ def sync(name: str = "sheet03", *, root: Path = PROJECT_ROOT, check: bool = Fals
     return stale
 
 
-def build_assignment(name: str = "sheet03", out_dir: Path = Path("dist"), *, timeout_seconds: float = DEFAULT_TIMEOUT,
+def build_assignment(name: str | None = None, out_dir: Path = Path("dist"), *, timeout_seconds: float = DEFAULT_TIMEOUT,
                      isolation: str | None = None) -> Path:
     """Build DIR/<name>/student/ and DIR/<name>/autograder/<name>-autograder.zip; return DIR/<name>.
 
     `timeout_seconds` bounds one submission's native grading in the zip; `isolation` pins its
     sandbox level (default: the strongest available where it runs).
     """
+    name = name or assignments.default_name()
     s = Sources.read(name)
     base = Path(out_dir) / name
     if base.exists():

@@ -52,7 +52,7 @@ def _one(call: FunctionCall, target: str, reference: Callable, rtol: float, atol
     return f"{args}: {problem}" if problem else None
 
 
-def function_matches(record: ProbeRecord, *, calls: str, reference: str, rtol: float, atol: float, target: str = "optimal_discriminator") -> CheckResult:
+def function_matches(record: ProbeRecord, *, calls: str, reference: str, rtol: float, atol: float, target: str) -> CheckResult:
     """Every call of the set `calls` returns the reference value (|got - ref| <= atol + rtol |ref|)."""
     obs = observed(record, target, FunctionObservation)
     if isinstance(obs, CheckResult):

@@ -49,7 +49,7 @@ def grader_env() -> dict[str, str]:
     return env
 
 
-def grade_isolated(submission: Path, *, assignment: str = "sheet03", timeout: float = DEFAULT_TIMEOUT,
+def grade_isolated(submission: Path, *, assignment: str, timeout: float = DEFAULT_TIMEOUT,
                    isolation: str | None = None) -> NativeRun:
     """Grade `submission` with the native grader; raise NativeGraderError if that cannot be done.
 

@@ -52,14 +52,16 @@ def make_private(source_dir: Path, tests_dir: Path) -> list[Path]:
 class NativeGrader(AbstractOtterPlugin):
     """Otter plugin: scores come from `python -m autograder grade`, never from otter's kernel.
 
-    Config (under the plugin's name in otter_config.json): `assignment` (default `sheet03`),
+    Config (under the plugin's name in otter_config.json): `assignment` (required: `autograder assign` writes it),
     `timeout_seconds` for the whole native run (default 600), `isolation` (default: the strongest
     sandbox level available; `bwrap`, `uid` or `process`).
     """
 
     def __init__(self, submission_path: str, submission_metadata: dict[str, Any], plugin_config: dict[str, Any]):
         super().__init__(submission_path, submission_metadata, plugin_config)
-        self.assignment = str((plugin_config or {}).get("assignment", "sheet03"))
+        if not (plugin_config or {}).get("assignment"):
+            raise OtterRuntimeError("otter_config.json names no assignment for the autograder plugin: rebuild the zip with `autograder assign`")
+        self.assignment = str(plugin_config["assignment"])
         self.timeout = float((plugin_config or {}).get("timeout_seconds", native.DEFAULT_TIMEOUT))
         self.isolation = (plugin_config or {}).get("isolation")
         self._tests: dict[str, str] = {}

@@ -1,4 +1,4 @@
-"""A student's `grader.check("q1b")`: the public tests of `autograder check`, on the saved notebook.
+"""A student's `grader.check("<question>")`: the public tests of `autograder check`, on the saved notebook.
 
 The check runs in a separate process (`python -m autograder.otter.student PATH --question Q`,
 which prints the public results as JSON), so a student sees exactly the feedback that

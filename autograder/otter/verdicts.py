@@ -6,7 +6,7 @@ the verdicts come from depends on who runs the test case:
 
 - grading (`otter run`, Gradescope): the plugin puts the results of the isolated native grader in
   `env[VERDICTS]`;
-- a student's `grader.check("q1b")`: nothing is in `env`, so the saved notebook is checked with
+- a student's `grader.check("<question>")`: nothing is in `env`, so the saved notebook is checked with
   `autograder check` in a separate process (see `autograder.otter.student`).
 """
 from __future__ import annotations

@@ -46,7 +46,7 @@ class Exit:
             return f"signal {self.signal}"
 
     def memory_text(self, probe: str) -> str:
-        """'killed at the 2 GiB memory limit during q1b: SIGABRT after using 1.9 GiB more than at its start'."""
+        """'killed at the 2 GiB memory limit during <question>: SIGABRT after using 1.9 GiB more than at its start'."""
         how = self._signal_name() if self.signal is not None else f"exit status {self.code}"
         return (f"killed at the {size_text(self.memory_mb)} memory limit during {probe}: {how} after using "
                 f"{size_text(self.peak_mb)} more than at its start")
