@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from autograder.model import ProbeError, ProbeRecord, RunRecord
-from autograder.sandbox import canary, cgroups, procs, protocol, slots, verify, wire
+from autograder.sandbox import canary, cgroups, procs, protocol, slots, wire
 from autograder.sandbox.exits import Exit
 from autograder.sandbox.isolation import UID_BASE, Level, available, readable_roots, tunnels, worker_command
 
@@ -429,6 +429,8 @@ class Worker:
             return False
         if isinstance(msg, protocol.ObservationMessage):
             spec = next(p for p in state.job.probes if p["id"] == msg.probe)
+            from autograder.sandbox import verify  # imports torch: not before the worker starts, so that both load at once
+
             problem = verify.observation(spec, state.job.seed, msg.observation)
             record = ProbeRecord(probe=msg.probe, seconds=now - state.started, **(
                 {"observation": msg.observation} if problem is None else {"error": ProbeError(kind="bad_value", message=problem)}))
