@@ -27,7 +27,7 @@ from autograder.sandbox.runner import Limits
 if TYPE_CHECKING:
     from distributed import Client, Future, WorkerPlugin
 
-INSTALL_HINT = "grading on a Dask cluster (--scheduler) needs Dask: pip install 'autograder[dask]'"
+INSTALL_HINT = "grading on a Dask cluster (--scheduler) needs Dask: pip install 'mlsheet-autograder[dask]'"
 WINDOW = 256  # submissions in flight at least (4 per worker thread if more): bounds what the scheduler holds
 WORKER_WAIT = 300.0  # seconds a remote scheduler may take to get its first worker
 CONNECT_TIMEOUT = 30.0

@@ -142,7 +142,7 @@ def test_without_dask_the_scheduler_option_says_how_to_install_it(tmp_path, shee
     assert r.returncode == 2, r.stderr
     assert "needs Dask: pip install" in r.stderr
     monkeypatch.setitem(sys.modules, "distributed", None)  # what `import distributed` finds without Dask
-    with pytest.raises(RuntimeError, match=re.escape("pip install 'autograder[dask]'")):
+    with pytest.raises(RuntimeError, match=re.escape("pip install 'mlsheet-autograder[dask]'")):
         distributed.run("local:2", sheet03, [(SOLUTION, b"")], {SOLUTION: "x"}, tmp_path, available(), api.limits_for(sheet03),
                         lambda g: None)
 
