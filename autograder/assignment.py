@@ -172,8 +172,16 @@ def load_file(path: Path) -> Assignment:
 
 
 def default_name() -> str:
-    """The assignment commands use when none is named: `default` in the assignments folder's config.toml."""
-    path = assignments_root() / CONFIG
+    """The assignment commands use when none is named: `default` in the assignments folder's config.toml,
+    else the folder's only assignment."""
+    root = assignments_root()
+    path = root / CONFIG
+    if not path.is_file():
+        found = sorted({p.parent.name for p in [*root.glob(f"*/{RUBRIC}"), *root.glob(f"*/{PUBLIC}")]})
+        if len(found) == 1:
+            return found[0]
+        raise FileNotFoundError(f"{root} has no {CONFIG} naming the default assignment, and {len(found)} assignments "
+                                f"({', '.join(found) or 'none'}): name one with --assignment")
     try:
         name = tomllib.loads(path.read_text(encoding="utf-8")).get("default")
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

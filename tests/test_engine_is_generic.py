@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from autograder import assignment as assignments
 from conftest import ROOT
 
@@ -42,3 +44,14 @@ def test_the_default_assignment_comes_from_the_assignments_folder(tmp_path, monk
     (tmp_path / assignments.CONFIG).write_text('default = "other"\n')
     monkeypatch.setenv("AUTOGRADER_ASSIGNMENTS", str(tmp_path))
     assert assignments.default_name() == "other" and assignments.load().questions == assignments.load_file(tmp_path / "other" / assignments.RUBRIC).questions
+
+
+def test_without_a_config_the_only_assignment_is_the_default_and_several_need_a_name(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUTOGRADER_ASSIGNMENTS", str(tmp_path))
+    for name in ("only", "second"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / assignments.RUBRIC).write_bytes(b"")  # only its presence counts here
+        if name == "only":
+            assert assignments.default_name() == "only"
+    with pytest.raises(FileNotFoundError, match="no config.toml naming the default assignment, and 2 assignments"):
+        assignments.default_name()
