@@ -127,11 +127,11 @@ def _offsets(obs: AutoencoderObservation) -> list[tuple[np.ndarray, np.ndarray]]
     return found
 
 
-def _noise(obs: AutoencoderObservation, place: str) -> tuple[list[np.ndarray], list[np.ndarray] | None] | str:
-    """The standardised noise of every call if it was drawn at `place`, with the variances (scaled)."""
+def _noise(obs: AutoencoderObservation, place: str, offsets: list[tuple[np.ndarray, np.ndarray]]) -> tuple[list[np.ndarray], list[np.ndarray] | None] | str:
+    """The standardised noise of every call (its `_offsets`) if it was drawn at `place`, with the variances (scaled)."""
     a = _linear_params(obs)[0]
     us, variances = [], []
-    for call, (h, z) in zip(obs.linear.calls, _offsets(obs)):
+    for call, (h, z) in zip(obs.linear.calls, offsets):
         if place == "input":
             us.append(np.linalg.solve(a, (z - h).T).T)
         elif place == "latent":
@@ -210,7 +210,7 @@ def noise_structure(record: ProbeRecord, *, model: str, noise: str, alpha: float
     offsets = _offsets(obs)
     if all(np.allclose(z, h, rtol=1e-4, atol=1e-4) for h, z in offsets):
         return CheckResult.fail(f"{model}: x~ = f(g(x)) exactly — no noise was drawn ({_PLACES[noise]}: e.g. {_HINTS[noise]})")
-    found = _noise(obs, noise)
+    found = _noise(obs, noise, offsets)
     if isinstance(found, str):
         return CheckResult.fail(f"{model}: {found}")
     us, variances = found
@@ -226,18 +226,18 @@ def noise_structure(record: ProbeRecord, *, model: str, noise: str, alpha: float
     if problem:
         where = {"input": "the noise on the input", "latent": "the noise in the latent, z - h,", "scaled": "z / sqrt(variance(h))"}[noise]
         return CheckResult.fail(f"{model}: {where} should be iid N(0, 1) and fresh on every call, but {problem} — "
-                                f"e.g. {_HINTS[noise]}{_elsewhere(obs, noise, alpha)}")
+                                f"e.g. {_HINTS[noise]}{_elsewhere(obs, offsets, noise, alpha)}")
     return CheckResult.ok(f"{model}: the noise is where it belongs, distributed as expected and fresh on every call")
 
 
-def _elsewhere(obs: AutoencoderObservation, noise: str, alpha: float) -> str:
+def _elsewhere(obs: AutoencoderObservation, offsets: list[tuple[np.ndarray, np.ndarray]], noise: str, alpha: float) -> str:
     """A hint when the noise fits another place of the sheet's models (a message only: never a verdict)."""
     from autograder.checks import stats
 
     for place in ("input", "latent"):
         if place == noise:
             continue
-        found = _noise(obs, place)
+        found = _noise(obs, place, offsets)
         if not isinstance(found, str) and stats.standard_normal(np.concatenate(found[0]), alpha) is None:
             return f"; the noise fits N(0, I) {_PLACES[place]} instead: is it added in the wrong place?"
     return ""
