@@ -13,10 +13,16 @@ def _check(test: TestSpec, record: ProbeRecord | None) -> CheckResult:
         return CheckResult.fail(f"{test.key}: not observed", outcome=Outcome.ERROR)
     try:
         return checks.run(test.check, record, test.args)
-    except Exception:  # noqa: BLE001 - a bug in a check must not cost the batch
-        return CheckResult(passed=False, outcome=Outcome.GRADER_ERROR,
-                           message="grader error: this test could not be checked; your instructor has been told",
-                           detail=traceback.format_exc(limit=8))
+    except Exception as exc:  # noqa: BLE001 - one check must not cost the batch
+        # The record passed verification (sandbox/verify.py), so the values the check could not judge are ones
+        # only the submission's code determined: the submission's fault (issue 20). The traceback is kept for the
+        # instructor, who sees it in the report and can tell a bug of the check from a hostile observation.
+        return CheckResult(
+            passed=False, outcome=Outcome.ERROR,
+            message=(f"{test.key}: the values your code produced could not be judged ({type(exc).__name__}); "
+                     "check that it returns finite tensors of the expected shapes"),
+            detail=f"check {test.check!r} raised on this submission's observations "
+                   f"(a grader bug if the submission is honest):\n{traceback.format_exc(limit=8)}")
 
 
 def score(assignment: Assignment, records: dict[str, ProbeRecord], *, public_only: bool = False,

@@ -111,3 +111,10 @@ def test_gradients_of_other_tensors_are_refused(a, genuine):
     calls = [first.model_copy(update={"grads": grads}), *obs.linear.calls[1:]]
     problem = verify.observation(spec, a.seed, obs.model_copy(update={"linear": obs.linear.model_copy(update={"calls": calls})}))
     assert problem.startswith("gradients were reported for other tensors than g's and f's parameters")
+
+
+def test_a_slope_of_variance_not_shaped_like_it_is_refused(a, genuine):
+    spec, obs = genuine["q2"]
+    variance = obs.variance.model_copy(update={"slope_at_h": _tensor(np.ones((0,)))})
+    problem = verify.observation(spec, a.seed, obs.model_copy(update={"variance": variance}))
+    assert problem.startswith("a slope of variance(h) was reported that is not shaped like variance(h)")

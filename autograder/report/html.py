@@ -101,7 +101,7 @@ Submissions that could not be loaded are listed below instead.</p>
 <td class="num"><b>{{ fmt(row.total) }}</b> / {{ fmt(row.max) }}</td>
 <td><span class="pill {{ 'ok' if row.status == 'ok' else 'bad' }}">{{ row.status }}</span></td></tr>{% endfor %}</table>
 
-{% if errors %}<h2>Grader errors (instructors only)</h2>
+{% if errors %}<h2>Grader errors and checks that raised (instructors only)</h2>
 {% for stem, detail in errors %}<h3>{{ stem }}</h3><pre>{{ detail }}</pre>{% endfor %}{% endif %}
 {% if s.problems %}<h2>Files skipped</h2><ul>{% for p in s.problems %}<li>{{ p }}</li>{% endfor %}</ul>{% endif %}
 </body></html>

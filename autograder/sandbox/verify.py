@@ -82,6 +82,9 @@ def _autoencoder(obs: AutoencoderObservation, seed: int, spec: dict) -> str | No
         return f"the calls were reported in another order than the grader's — {_TAMPERED}"
     if obs.variance is not None and not np.array_equal(obs.variance.grid.array(), autoencoder.variance_grid().numpy()):
         return f"variance(h) was reported on a grid that is not the grader's — {_TAMPERED}"
+    if obs.variance is not None and obs.variance.slope_at_h is not None and (
+            not obs.variance.at_h or obs.variance.slope_at_h.shape != obs.variance.at_h[0].shape):
+        return f"a slope of variance(h) was reported that is not shaped like variance(h) — {_TAMPERED}"  # the probe records it only then
     return None
 
 
