@@ -63,6 +63,7 @@ def test_cell_magics_time_capture_run_their_body_writefile_does_not(tmp_path):
     p = _nb(tmp_path / "n.ipynb", [
         nbformat.v4.new_code_cell("%%time\na = 1\nmath?"),
         nbformat.v4.new_code_cell("%%capture out\nb = 2"),
+        nbformat.v4.new_code_cell("out.show()\nshown = out.stdout"),
         nbformat.v4.new_code_cell("%%timeit -n 1\nc = 3"),
         nbformat.v4.new_code_cell("%%writefile helper.py\nraise SystemExit('must not run')"),
         nbformat.v4.new_code_cell("%%bash\nrm -rf /"),
@@ -72,10 +73,10 @@ def test_cell_magics_time_capture_run_their_body_writefile_does_not(tmp_path):
     assert isinstance(src, load.Source)
     with pytest.raises(NameError) as err:
         _run(src)
-    assert src.label(_failed_line(err.value)) == "cell 6, line 2"  # the body of a cell magic keeps its own line numbers
+    assert src.label(_failed_line(err.value)) == "cell 7, line 2"  # the body of a cell magic keeps its own line numbers
     ns: dict = {}
     exec(compile(src.text.replace("d = undefined_name", "d = 4"), "nb", "exec"), ns)
-    assert (ns["a"], ns["b"], ns["c"], ns["d"]) == (1, 2, 3, 4)
+    assert (ns["a"], ns["b"], ns["c"], ns["d"], ns["shown"]) == (1, 2, 3, 4, "")  # `out` is bound, as IPython binds it
 
 
 def test_labels_stay_right_when_ipython_joins_or_drops_lines(tmp_path):
@@ -213,3 +214,18 @@ def test_ipython_leaves_plain_python_as_it_is_so_the_loader_may_skip_it():
     for f in files:
         text = f.read_text().strip("\n") + "\n"
         assert manager.transform_cell(text) == text, f.name
+
+
+def test_a_notebook_calling_display_without_importing_it_is_graded_as_in_jupyter(tmp_path, grade):
+    """IPython's shell gives every notebook `display()`; outside a shell it prints (as the sandbox does)."""
+    from conftest import SOLUTION
+
+    p = _nb(tmp_path / "display.ipynb", [
+        nbformat.v4.new_code_cell(SOLUTION.read_text()),
+        nbformat.v4.new_code_cell("display(REPARAM_NEEDED, D_STAR_CASES, clear=False)"),
+    ])
+    res = grade(p)
+    assert (res.score, res.max_score) == (42, 42), [t.output for t in res.tests if t.score < t.max_score][:2]
+    py = tmp_path / "display.py"
+    py.write_text(SOLUTION.read_text() + "\ndisplay(REPARAM_NEEDED)\n")
+    assert grade(py).score == 0  # a script has no display(): the NameError at import costs every question

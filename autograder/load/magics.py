@@ -5,7 +5,8 @@ calls of `get_ipython()`. The sandbox has no IPython shell, so those calls are t
 plain Python, as the notebook would behave when run as a script:
 
 - `%time`/`%timeit`/`%prun STATEMENT` runs the statement (`y = %time f()` evaluates `f()`);
-- `%%time`, `%%timeit`, `%%capture` and `%%prun` cells run their body (once);
+- `%%time`, `%%timeit`, `%%capture` and `%%prun` cells run their body (once); `%%capture out` binds
+  `out` to a stand-in holding no output (`out.stdout == ''`, `out.show()` does nothing);
 - every other magic, help request and shell command does nothing (`x = !cmd` gives `[]`),
   and the body of any other cell magic (`%%writefile`, `%%bash`, ...) is not run;
 - a `get_ipython()` the student wrote is `None`, as in a script outside IPython.
@@ -50,12 +51,21 @@ def to_python(cell: str) -> list[str]:
     body = _cell_magic(transformed)
     if body is not None:
         name, args, text = body
-        head = f"# %%{name} {args}".rstrip()
+        head = _capture_head(args) if name == "capture" else f"# %%{name} {args}".rstrip()
         if name in RUN_BODY:
             return [head, *_fit(to_python(text), len(lines) - 1)]
         return [head, *(f"# (not run) {line}"[:200] for line in lines[1:])]
     out = _plain(transformed).splitlines()
     return _fit(out if len(out) == len(lines) else _align(lines, out), len(lines))
+
+
+def _capture_head(args: str) -> str:
+    """`%%capture [options] [name]` binds `name` to the captured output: here a stand-in with none captured."""
+    names = [a for a in args.split() if not a.startswith("-")]
+    if not names or not names[0].isidentifier():
+        return f"# %%capture {args}".rstrip()
+    return (f"{names[0]} = __import__('types').SimpleNamespace(stdout='', stderr='', outputs=[], show=lambda: None)"
+            f"  # %%capture {args}")
 
 
 def _fit(lines: list[str], n: int) -> list[str]:

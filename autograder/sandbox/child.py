@@ -79,10 +79,17 @@ def _seed(seed: int) -> None:
     numpy.random.seed(seed % (1 << 32))
 
 
+def _display(*objs: object, **_options: object) -> None:
+    """IPython's `display()` outside a running shell: it prints the objects."""
+    print(*objs)
+
+
 def _load(source: str, labels: list[str]) -> dict:
     sys.modules.setdefault("otter", _otter_stub())
     module = types.ModuleType("submission")
     module.__file__ = SUBMISSION_FILENAME
+    if labels:  # a notebook: IPython's shell puts display() in every notebook's namespace
+        module.display = _display
     sys.modules["submission"] = module
     code = compile(source, SUBMISSION_FILENAME, "exec", dont_inherit=True)
     exec(code, module.__dict__)  # noqa: S102 - this is the point: run the submission, sandboxed
