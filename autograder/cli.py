@@ -320,8 +320,9 @@ def audit(
         out_console.print(audit_table.seed_table(report.seed_report))
     out_console.print(audit_table.summary(report))
     if json_file:
-        json_file.parent.mkdir(parents=True, exist_ok=True)
-        json_file.write_text(report.model_dump_json(indent=1))
+        from autograder.report.files import write_atomic
+
+        write_atomic(json_file, report.model_dump_json(indent=1))  # a reader never sees half a file
     raise typer.Exit(1 if report.failed else 0)
 
 
