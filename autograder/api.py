@@ -18,6 +18,7 @@ import autograder
 from autograder import assignment as assignments
 from autograder import checks, load, rubric
 from autograder.assignment import Assignment
+from autograder.checks.custom import store as store_custom_checks
 from autograder.model import Frozen, Outcome, RunRecord, TestResult
 from autograder.otter.verdicts import NOTEBOOK_KEY
 from autograder.report.files import write_atomic
@@ -70,6 +71,7 @@ def record_rubric(out: Path, source: Path, a: Assignment) -> RubricRecord:
                        rubric_hash=a.rubric_hash)
     if existing != rec or not (out / RUBRIC_DIR / copy).is_file():
         write_atomic(out / RUBRIC_DIR / copy, data)
+        store_custom_checks(out / RUBRIC_DIR / copy, a.custom_checks)  # the assignment's own check kinds, beside it
         write_atomic(out / RUBRIC_DIR / RUBRIC_RECORD, rec.model_dump_json(indent=1))
     return rec
 
@@ -179,7 +181,7 @@ def judge(a: Assignment, stored: StoredObservations, *, produced_by: str = "run"
     if any(t.outcome == Outcome.GRADER_ERROR for t in tests):
         status = Status.GRADER_ERROR
     prov = Provenance(grader_version=autograder.__version__, assignment=a.name, rubric_hash=a.rubric_hash,
-                      probe_fingerprint=stored.probe_fingerprint, check_versions=dict(checks.VERSIONS),
+                      probe_fingerprint=stored.probe_fingerprint, check_versions=a.check_versions,
                       produced_by=produced_by, submission=stored.submission, sha256=stored.sha256,
                       graded_at=Provenance.now(), isolation=stored.run.isolation if stored.run else "")
     res = gradescope(tests, prov, summary=summary)
@@ -234,6 +236,7 @@ def merge(out: Path, shards: list[Path]) -> int:
         shard = next(s for s, r in records.items() if r is not None)
         a = assignments.load_file(shard / RUBRIC_DIR / rec.copy_name)
         write_atomic(out / RUBRIC_DIR / rec.copy_name, (shard / RUBRIC_DIR / rec.copy_name).read_bytes())
+        store_custom_checks(out / RUBRIC_DIR / rec.copy_name, a.custom_checks)
         write_atomic(out / RUBRIC_DIR / RUBRIC_RECORD, rec.model_dump_json(indent=1))
     else:
         a = assignments.load(names.pop() if len(names) == 1 else None)
@@ -266,7 +269,7 @@ def _reusable(a: Assignment, out: Path, stem: str, sha: str, limits: Limits) -> 
                 and prov.probe_fingerprint == a.probe_fingerprint == stored.probe_fingerprint)
     if not same_run:
         return None
-    if prov.rubric_hash == a.rubric_hash and prov.check_versions == checks.VERSIONS:
+    if prov.rubric_hash == a.rubric_hash and prov.check_versions == a.check_versions:
         return res
     if prov.observations_sha256 != hashlib.sha256(text.encode()).hexdigest():
         return None  # changed after grading: run it again

@@ -1,7 +1,8 @@
 """An assignment's definition: its probes, its tests with points, its hand-graded items, its limits.
 
 Read from `assignments/<name>/assignment.toml`, validated here (check names and their arguments
-against the check registry too). The probe section (and the probe code version) make the probe
+against the check registry too, and against the assignment's own check kinds: `checks.py` beside
+the rubric, see `checks.custom`). The probe section (and the probe code version) make the probe
 fingerprint: stored observations are reusable as long as it is equal.
 
 An assignment has a public part (`Assignment.public()`: the public tests and the probes they use),
@@ -17,8 +18,9 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
+from autograder.checks.custom import CustomChecks, CustomChecksError, file_beside
 from autograder.model import Frozen, Visibility
 
 if sys.version_info >= (3, 11):
@@ -92,6 +94,37 @@ class Assignment(Frozen):
     probes: list[ProbeSpec]
     tests: list[TestSpec]
     manual: list[ManualSpec] = []
+    _custom: CustomChecks | None = PrivateAttr(default=None)  # the check kinds of the file beside the rubric
+
+    @property
+    def custom_checks(self) -> CustomChecks | None:
+        """The assignment's own check kinds (its checks file), or None."""
+        return self._custom
+
+    def with_custom_checks(self, custom: CustomChecks | None) -> "Assignment":
+        """This assignment judged with the given own check kinds (CustomChecksError if they cannot be loaded)."""
+        if custom is not None:
+            custom.kinds()  # executed and validated now, not at the first submission
+        a = self.model_copy()
+        a._custom = custom
+        return a
+
+    def custom_kinds(self) -> dict:
+        """Name -> function of the assignment's own check kinds."""
+        return self._custom.kinds() if self._custom is not None else {}
+
+    def uses_custom_checks(self) -> bool:
+        """Whether a test of this assignment (or of this part of it) uses one of its own check kinds."""
+        kinds = self.custom_kinds()
+        return any(t.check in kinds for t in self.tests)
+
+    @property
+    def check_versions(self) -> dict[str, str]:
+        """The version of every check kind that can judge this assignment (results record them)."""
+        from autograder.checks import VERSIONS
+
+        own = self._custom.version if self._custom is not None else ""
+        return dict(VERSIONS) | {name: own for name in self.custom_kinds()}
 
     @model_validator(mode="after")
     def _consistent(self) -> "Assignment":
@@ -110,13 +143,17 @@ class Assignment(Frozen):
         """The public part: public tests and the probes they use; no hidden test, no hand-graded item."""
         tests = [t for t in self.tests if t.visibility == "public"]
         used = {t.probe for t in tests}
-        return self.model_copy(update={"tests": tests, "manual": [], "probes": [p for p in self.probes if p.id in used]})
+        part = self.model_copy(update={"tests": tests, "manual": [], "probes": [p for p in self.probes if p.id in used]})
+        if not part.uses_custom_checks():
+            part._custom = None  # its own kinds go with the public part only if a public test uses one
+        return part
 
     def check_errors(self) -> list[str]:
         """Every test whose check is unknown or whose arguments the check does not take, as messages."""
         from autograder.checks.registry import argument_errors  # imports the checks (torch, scipy)
 
-        return [f"test {t.key}: {why}" for t in self.tests if (why := argument_errors(t.check, t.args))]
+        kinds = self.custom_kinds()
+        return [f"test {t.key}: {why}" for t in self.tests if (why := argument_errors(t.check, t.args, kinds))]
 
     def probe(self, probe_id: str) -> ProbeSpec:
         return next(p for p in self.probes if p.id == probe_id)
@@ -129,7 +166,10 @@ class Assignment(Frozen):
 
     @property
     def rubric_hash(self) -> str:
-        return _hash({"tests": [t.model_dump() for t in self.tests], "manual": [m.model_dump() for m in self.manual]})
+        data = {"tests": [t.model_dump() for t in self.tests], "manual": [m.model_dump() for m in self.manual]}
+        if self._custom is not None:  # the assignment's own check code decides scores too
+            data["custom_checks"] = self._custom.sha256
+        return _hash(data)
 
     def max_score(self, question: str | None = None) -> float:
         return sum(t.points for t in self.tests if question is None or t.question == question)
@@ -165,9 +205,15 @@ def load_file(path: Path) -> Assignment:
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in exc.errors())
         raise AssignmentError(f"{path}: {problems}") from None
+    own = file_beside(path)
+    try:
+        a = a.with_custom_checks(CustomChecks.read(own))
+    except CustomChecksError as exc:
+        raise AssignmentError(f"{path}: {exc}") from None
     errors = a.check_errors()
     if errors:
-        raise AssignmentError(f"{path}: " + "; ".join(errors))
+        missing = "" if a.custom_checks is not None else f" (there is no {own.name} beside it)"
+        raise AssignmentError(f"{path}: " + "; ".join(errors) + missing)
     return a
 
 

@@ -292,7 +292,7 @@ def assign(
 
     try:
         files = api.assign(assignment, out)
-    except (SourceError, FileNotFoundError) as exc:
+    except (SourceError, FileNotFoundError, api.assignments.AssignmentError) as exc:
         _fail(str(exc))
     for p in files:
         out_console.print(str(p))

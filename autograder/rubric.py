@@ -8,11 +8,11 @@ from autograder.assignment import Assignment, TestSpec
 from autograder.model import CheckResult, Outcome, ProbeError, ProbeRecord, TestResult, Visibility
 
 
-def _check(test: TestSpec, record: ProbeRecord | None) -> CheckResult:
+def _check(test: TestSpec, record: ProbeRecord | None, assignment: Assignment) -> CheckResult:
     if record is None:
         return CheckResult.fail(f"{test.key}: not observed", outcome=Outcome.ERROR)
     try:
-        return checks.run(test.check, record, test.args)
+        return checks.run(test.check, record, test.args, assignment.custom_kinds())
     except Exception as exc:  # noqa: BLE001 - one check must not cost the batch
         # The record passed verification (sandbox/verify.py), so the values the check could not judge are ones
         # only the submission's code determined: the submission's fault (issue 20). The traceback is kept for the
@@ -36,7 +36,7 @@ def score(assignment: Assignment, records: dict[str, ProbeRecord], *, public_onl
             res = CheckResult(passed=False, outcome=Outcome.GRADER_ERROR, detail=grader_error,
                               message="grader error: this submission could not be graded; your instructor has been told")
         else:
-            res = _check(test, records.get(test.probe))
+            res = _check(test, records.get(test.probe), assignment)
         results.append(TestResult(
             key=test.key, name=test.name, question=test.question, max_score=test.points,
             score=test.points if res.passed else 0.0, visibility=test.gradescope_visibility,

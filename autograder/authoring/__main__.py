@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from autograder.assignment import AssignmentError
 from autograder.authoring import build_assignment, sync
 from autograder.authoring.source import SourceError
 
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         for path in sorted(p for p in base.rglob("*") if p.is_file()):
             print(path)
         return 0
-    except (SourceError, FileNotFoundError) as exc:
+    except (SourceError, FileNotFoundError, AssignmentError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -6,8 +6,10 @@
     DIR/<name>/autograder/<name>-autograder.zip   otter's autograder (Gradescope-ready, hidden tests)
 
 and the generated files that are committed (kept equal to a fresh build by a test):
-solutions/<name>.py, student_templates/<name>.py, student_templates/<name>.ipynb, and
-assignments/<name>/public.json (the public part, which the project's wheel carries).
+solutions/<name>.py, student_templates/<name>.py, student_templates/<name>.ipynb,
+assignments/<name>/public.json (the public part, which the project's wheel carries), and
+assignments/<name>/public_checks.py, a copy of the assignment's own checks.py made only when a
+public test uses one of its kinds (else it must not exist).
 Everything under student/ is built from `Assignment.public()`: no hidden test's name or value.
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 import autograder
 from autograder import assignment as assignments
 from autograder.assignment import PUBLIC, Assignment, public_json
+from autograder.checks.custom import PUBLIC_CHECKS
 from autograder.authoring import bundle, package, render, source, testfiles
 from autograder.authoring.render import Variant
 from autograder.otter.native import DEFAULT_TIMEOUT
@@ -47,8 +50,8 @@ class Sources:
         return cls(folder=folder, assignment=a, cells=cells)
 
 
-def render_committed(name: str | None = None) -> dict[str, str]:
-    """Project-relative path -> text of every generated file that is committed."""
+def render_committed(name: str | None = None) -> dict[str, str | None]:
+    """Project-relative path -> text of every generated file that is committed (None: must not exist)."""
     name = name or assignments.default_name()
     s = Sources.read(name)
     title = s.assignment.title
@@ -59,7 +62,14 @@ def render_committed(name: str | None = None) -> dict[str, str]:
         f"student_templates/{name}.py": _template(s, name),
         f"student_templates/{name}.ipynb": _notebook(s, name),
         f"assignments/{name}/{PUBLIC}": public_json(s.assignment),
+        f"assignments/{name}/{PUBLIC_CHECKS}": public_checks(s.assignment),
     }
+
+
+def public_checks(a: Assignment) -> str | None:
+    """The text of the checks file that goes with the public part: all of checks.py if a public test uses it, else None."""
+    own = a.public().custom_checks
+    return own.source if own is not None else None
 
 
 def _template(s: Sources, name: str) -> str:
@@ -88,7 +98,12 @@ def sync(name: str | None = None, *, root: Path = PROJECT_ROOT, check: bool = Fa
     stale = []
     for rel, text in render_committed(name).items():
         path = root / rel
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        if text is None:
+            if path.exists():
+                stale.append(rel)
+                if not check:
+                    path.unlink()
+        elif not path.is_file() or path.read_text(encoding="utf-8") != text:
             stale.append(rel)
             if not check:
                 path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,8 +4,8 @@ otter generate writes run_autograder, run_otter.py, setup.sh, environment.yml an
 (which names our plugin). We add `tests/` (the generated exception-based files), the `autograder`
 package with a minimal pyproject.toml at the zip's root (environment.yml pip-installs that folder,
 `/autograder/source`, into otter's environment: the sandbox workers import the installed package),
-and `assignments/<name>/assignment.toml`, the rubric. The zip is rebuilt with sorted entries and
-fixed timestamps: same input, same bytes.
+and `assignments/<name>/assignment.toml`, the rubric, with `checks.py`, the assignment's own check
+kinds, if it has any. The zip is rebuilt with sorted entries and fixed timestamps: same input, same bytes.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from otter.utils import chdir
 import autograder
 from autograder.assignment import Assignment
 from autograder.authoring.package import DISTRIBUTION
+from autograder.checks.custom import RUBRIC_CHECKS
 
 PLUGIN = "autograder.otter.plugin.NativeGrader"
 PYTHON_VERSION = "3.11"
@@ -88,6 +89,8 @@ def build_zip(assignment: Assignment, dest: Path, *, tests: dict[str, str], pack
         if path.is_file() and not SKIP_PARTS & set(rel.parts) and path.suffix != ".pyc":
             entries[rel.as_posix()] = path.read_bytes()
     entries[f"assignments/{assignment.name}/assignment.toml"] = rubric.read_bytes()
+    if assignment.custom_checks is not None:  # the kinds this rubric was validated with, loaded beside it when grading
+        entries[f"assignments/{assignment.name}/{RUBRIC_CHECKS}"] = assignment.custom_checks.source.encode("utf-8")
     dest.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name in sorted(entries):

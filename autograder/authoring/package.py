@@ -3,8 +3,9 @@
 `autograder check` and a notebook's `grader.check` need the sandbox, the probes and the checks,
 and the public tests of the assignment: nothing else. The wheel built here carries the package
 (without `_assignments`, the link to the assignment sources) and `<name>/public.json`
-(`Assignment.public()`), so the hidden tests' names and expected values are not in it. The
-project's own distribution on PyPI is the same thing for every assignment of the project.
+(`Assignment.public()`), so the hidden tests' names and expected values are not in it; and
+`<name>/public_checks.py`, the whole of the assignment's own checks.py, only when a public test uses
+one of its kinds. The project's own distribution on PyPI is the same thing for every assignment of the project.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import autograder
 from autograder.assignment import PUBLIC, Assignment, public_json
+from autograder.checks.custom import PUBLIC_CHECKS
 
 DISTRIBUTION = "mlsheet-autograder"  # the name on PyPI (the command stays `autograder`)
 LONG_DESCRIPTION = Path("docs") / "student-package.md"  # the project's long description; no rubric values
@@ -37,7 +39,7 @@ def _pyproject(reqs: list[str], summary: str) -> str:
         f"description = {json.dumps(summary)}\nreadme = \"README.md\"\nrequires-python = \">=3.10\"\n"
         f"dependencies = [\n{deps}]\n\n[project.scripts]\nautograder = \"autograder.cli:main\"\n\n"
         "[tool.setuptools.packages.find]\ninclude = [\"autograder*\"]\nexclude = [\"autograder._assignments*\"]\n\n"
-        f"[tool.setuptools.package-data]\nautograder = [\"_assignments/*/{PUBLIC}\"]\n"
+        f"[tool.setuptools.package-data]\nautograder = [\"_assignments/*/{PUBLIC}\", \"_assignments/*/{PUBLIC_CHECKS}\"]\n"
     )
 
 
@@ -50,6 +52,9 @@ def build_student_wheel(a: Assignment, dest: Path, *, package_dir: Path, project
         public = stage / "autograder" / "_assignments" / a.name / PUBLIC
         public.parent.mkdir(parents=True)
         public.write_text(public_json(a), encoding="utf-8")
+        own = a.public().custom_checks  # the assignment's own check kinds, if a public test uses one
+        if own is not None:
+            public.with_name(PUBLIC_CHECKS).write_text(own.source, encoding="utf-8")
         (stage / "README.md").write_text((project_root / LONG_DESCRIPTION).read_text(encoding="utf-8"), encoding="utf-8")
         summary = f"Check your answers to {a.title} against its public tests (autograder check)."
         (stage / "pyproject.toml").write_text(_pyproject(dependencies(project_root), summary), encoding="utf-8")

@@ -1,9 +1,14 @@
 """Pure checks: an observation in, a `CheckResult` out. They never raise for a student's mistake.
 
+Built-in kinds are in `checks.registry`; an assignment's own kinds (`checks.custom`, from the
+`checks.py` beside its rubric) are passed to `run` by the caller, which has the assignment.
+
 The registry (`checks.registry`) imports torch and scipy; it is loaded on first use, so that a
 command can start its sandbox worker while the parent imports them.
 """
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
 
 from autograder.model import CheckResult, ProbeRecord
 
@@ -22,8 +27,11 @@ def preload() -> None:
     from autograder.probes import nets  # noqa: F401 - and torch with it
 
 
-def run(name: str, record: ProbeRecord, args: dict) -> CheckResult:
-    """Apply check `name` to a probe record."""
-    from autograder.checks.registry import CHECKS
+def run(name: str, record: ProbeRecord, args: dict, custom: Mapping[str, Callable[..., CheckResult]] | None = None) -> CheckResult:
+    """Apply check `name` (built-in, else one of `custom`, the assignment's own kinds) to a probe record."""
+    from autograder.checks.registry import lookup
 
-    return CHECKS[name](record, **args)
+    fn = lookup(name, custom)
+    if fn is None:  # the assignment was validated at load time: a caller passed another assignment's kinds
+        raise KeyError(f"no check kind {name!r} among the built-in ones or the assignment's own")
+    return fn(record, **args)

@@ -1,9 +1,13 @@
-"""Check names, as an assignment file refers to them, and their functions; and the validation of both."""
+"""Check names, as an assignment file refers to them, and their functions; and the validation of both.
+
+Built-in kinds are listed here; an assignment may add kinds of its own (`checks.custom`), passed
+as `custom` (name -> function) and validated the same way.
+"""
 from __future__ import annotations
 
 import inspect
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import ConfigDict, ValidationError, create_model
@@ -32,7 +36,7 @@ CHECKS: dict[str, Callable[..., CheckResult]] = {
 assert tuple(CHECKS) == NAMES, "keep checks.NAMES in step with the registry"
 
 
-def _arguments_model(fn: Callable[..., CheckResult]) -> type:
+def arguments_model(fn: Callable[..., CheckResult]) -> type:
     """A pydantic model of a check's arguments after the record: its signature, extra names forbidden."""
     hints = typing.get_type_hints(fn)
     fields: dict[str, Any] = {}
@@ -44,13 +48,19 @@ def _arguments_model(fn: Callable[..., CheckResult]) -> type:
     return create_model(f"{fn.__name__}_args", __config__=ConfigDict(extra="forbid", strict=True), **fields)
 
 
-def argument_errors(check: str, args: dict[str, Any]) -> str | None:
+def lookup(check: str, custom: Mapping[str, Callable[..., CheckResult]] | None = None) -> Callable[..., CheckResult] | None:
+    """The function of check kind `check`: a built-in one, else one of the assignment's own, else None."""
+    return CHECKS.get(check) or (custom or {}).get(check)
+
+
+def argument_errors(check: str, args: dict[str, Any], custom: Mapping[str, Callable[..., CheckResult]] | None = None) -> str | None:
     """Why `check` with `args` cannot run (unknown check, unknown/missing/mistyped argument), or None."""
-    fn = CHECKS.get(check)
+    fn = lookup(check, custom)
     if fn is None:
-        return f"unknown check {check!r} (known checks: {', '.join(sorted(CHECKS))})"
+        own = f"; the assignment's own: {', '.join(sorted(custom))}" if custom else ""
+        return f"unknown check {check!r} (built-in checks: {', '.join(sorted(CHECKS))}{own})"
     try:
-        _arguments_model(fn).model_validate(args)
+        arguments_model(fn).model_validate(args)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
