@@ -256,7 +256,11 @@ def stack_density(record: ProbeRecord, *, subject: str, rtol: float = 1e-5, atol
         f"{subject}.forward(z0): x and log p(x) right on {len(z0)} base samples")
 
 
-def _samples(obs: LayerStackObservation, subject: str, n: int) -> list[tuple[np.ndarray, np.ndarray]] | CheckResult:
+def _samples(record: ProbeRecord, subject: str, n: int) -> tuple[LayerStackObservation, list[tuple[np.ndarray, np.ndarray]]] | CheckResult:
+    """The stack's observation and the (x, log p) of every sample(n) call, finite; or why not."""
+    obs = _stack(record, subject)
+    if isinstance(obs, CheckResult):
+        return obs
     if not obs.samples:
         return CheckResult.fail(f"{subject}.sample(n) was not observed", outcome=Outcome.GRADER_ERROR)
     out = []
@@ -267,17 +271,15 @@ def _samples(obs: LayerStackObservation, subject: str, n: int) -> list[tuple[np.
         if not np.all(np.isfinite(pair[0])):
             return CheckResult.fail(f"{subject}.sample({n}) returned non-finite x")
         out.append(pair)
-    return out
+    return obs, out
 
 
 def samples_consistent(record: ProbeRecord, *, subject: str, n: int, rtol: float = 1e-5, atol: float = 1e-6) -> CheckResult:
     """Every sample's log p equals the change-of-variables density at the z0 recovered from its x."""
-    obs = _stack(record, subject)
-    if isinstance(obs, CheckResult):
-        return obs
-    pairs = _samples(obs, subject, n)
-    if isinstance(pairs, CheckResult):
-        return pairs
+    sampled = _samples(record, subject, n)
+    if isinstance(sampled, CheckResult):
+        return sampled
+    obs, pairs = sampled
     with np.errstate(all="ignore"):
         for k, (x, lp) in enumerate(pairs):
             z0 = stack_inverse(obs, x)
@@ -290,12 +292,10 @@ def samples_consistent(record: ProbeRecord, *, subject: str, n: int, rtol: float
 def samples_fresh(record: ProbeRecord, *, subject: str, n: int, alpha: float = 1e-7) -> CheckResult:
     """The z0 recovered from every sample(n) call are fresh draws of N(0, I): no row repeats within or
     across calls, and all coordinates pass a Kolmogorov-Smirnov test against N(0, 1) at level `alpha`."""
-    obs = _stack(record, subject)
-    if isinstance(obs, CheckResult):
-        return obs
-    pairs = _samples(obs, subject, n)
-    if isinstance(pairs, CheckResult):
-        return pairs
+    sampled = _samples(record, subject, n)
+    if isinstance(sampled, CheckResult):
+        return sampled
+    obs, pairs = sampled
     with np.errstate(all="ignore"):
         zs = [stack_inverse(obs, x) for x, _ in pairs]
     rows = np.concatenate(zs)
