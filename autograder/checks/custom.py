@@ -102,7 +102,9 @@ def _execute(source: str, origin: str, sha: str) -> dict[str, Callable[..., Chec
         exec(compile(source, origin, "exec"), module.__dict__)  # noqa: S102 - the instructor's trusted file
     except (Exception, SystemExit) as exc:
         del sys.modules[name]
-        line = next((f" (line {f.lineno})" for f in reversed(traceback.extract_tb(exc.__traceback__)) if f.filename == origin), "")
+        frames = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == origin]
+        lineno = exc.lineno if isinstance(exc, SyntaxError) else (frames[-1] if frames else None)
+        line = f" (line {lineno})" if lineno else ""
         raise CustomChecksError(f"{origin}: cannot be loaded{line}: {type(exc).__name__}: {exc} — {blame}") from None
     table = module.__dict__.get("CHECKS")
     if not isinstance(table, dict):
