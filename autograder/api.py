@@ -328,7 +328,7 @@ def grade_paths(paths: list[Path], options: GradeOptions, on_progress: Callable[
 
     for p in files:
         try:
-            data = load.read(p)  # capped: a 2 GB file is not read whole
+            data = load.read(p, within=load.folder_of(p, paths))  # capped; a link swapped in since discovery is refused
         except OSError as exc:
             data = b""
             problems.append(f"{p}: {exc.strerror}")
@@ -528,7 +528,7 @@ def _rerun(a: Assignment, out: Path, stale: list[tuple[str, Path]], previous: di
             prev = previous.get(stem)
             before = _read_results(out / f"{stem}.json")
             try:
-                data = load.read(path)
+                data = load.read(path, within=path.parent)
             except OSError as exc:
                 done.append((Rescored(stem, "stale", prev, None, f"cannot re-run: {path} is unreadable ({exc.strerror})"), None))
                 continue

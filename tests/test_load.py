@@ -229,3 +229,37 @@ def test_a_notebook_calling_display_without_importing_it_is_graded_as_in_jupyter
     py = tmp_path / "display.py"
     py.write_text(SOLUTION.read_text() + "\ndisplay(REPARAM_NEEDED)\n")
     assert grade(py).score == 0  # a script has no display(): the NameError at import costs every question
+
+
+def test_a_link_swapped_in_after_discovery_is_not_read(tmp_path):
+    subs, secret = tmp_path / "subs", tmp_path / "solutions"
+    (subs / "inner").mkdir(parents=True)
+    secret.mkdir()
+    (secret / "sheet03.py").write_text("ANSWER = 1\n")
+    (subs / "mallory.py").write_text("x = 1\n")
+    (subs / "inner" / "bob.py").write_text("y = 2\n")
+    files, problems = load.discover([subs])
+    assert problems == [] and [f.name for f in files] == ["bob.py", "mallory.py"]
+    assert load.read(files[0], within=load.folder_of(files[0], [subs])) == b"y = 2\n"
+    (subs / "mallory.py").unlink()
+    (subs / "mallory.py").symlink_to(secret / "sheet03.py")  # swapped in between discovery and reading
+    with pytest.raises(OSError) as err:
+        load.read(files[1], within=load.folder_of(files[1], [subs]))
+    assert "a symbolic link to" in err.value.strerror and "outside" in err.value.strerror
+    (subs / "inner").rename(tmp_path / "inner-moved")
+    (subs / "inner").symlink_to(secret, target_is_directory=True)  # a folder swapped for a link
+    (secret / "bob.py").write_text("SECRET = 1\n")
+    with pytest.raises(OSError):
+        load.read(files[0], within=load.folder_of(files[0], [subs]))
+
+
+def test_a_fifo_swapped_in_is_refused_not_waited_on(tmp_path):
+    import os
+
+    (tmp_path / "f.py").write_text("x = 1\n")
+    files, _ = load.discover([tmp_path])
+    (tmp_path / "f.py").unlink()
+    os.mkfifo(tmp_path / "f.py")
+    with pytest.raises(OSError) as err:
+        load.read(files[0], within=tmp_path)
+    assert err.value.strerror == "not a regular file"

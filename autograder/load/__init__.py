@@ -1,7 +1,10 @@
 """A submission file (.py or .ipynb) -> runnable source with a label for every line."""
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 from autograder.load import magics
@@ -42,10 +45,30 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read(path: Path) -> bytes:
-    """A submission's bytes, at most one byte past MAX_RAW_BYTES (so that `parse` can say it is too big)."""
-    with path.open("rb") as fh:
+def read(path: Path, within: Path | None = None) -> bytes:
+    """A submission's bytes, at most one byte past MAX_RAW_BYTES (so that `parse` can say it is too big).
+
+    Only a regular file is read (a FIFO swapped in would block). With `within`, the file opened must be
+    one that `path` leads to inside that folder *after* it was opened: a link swapped in between
+    discovery and reading (to the reference solution, say) raises OSError instead of being read.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as fh:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        if within is not None:
+            outside = _outside(path, within)
+            if outside is not None:
+                raise OSError(errno.EPERM, outside)
+            if not os.path.samestat(opened, os.stat(path.resolve())):
+                raise OSError(errno.EPERM, f"{path} changed while it was being opened; not graded")
         return fh.read(MAX_RAW_BYTES + 1)
+
+
+def folder_of(file: Path, given: list[Path]) -> Path:
+    """The folder `discover(given)` found `file` under: a given folder that holds it, else its own folder."""
+    return next((g for g in given if g.is_dir() and file.is_relative_to(g)), file.parent)
 
 
 def load(path: Path) -> Source | LoadFailure:
