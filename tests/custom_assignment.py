@@ -15,7 +15,7 @@ NAME = "sheet04"
 SOURCE = ROOT / "assignments" / NAME
 
 CHECKS_PY = '''\
-"""Sheet 04's own check kind (see docs/authoring-a-sheet.md, "Your own check kind")."""
+"""A check kind of this assignment's own: a planar layer moves no point further than its vector's length."""
 from __future__ import annotations
 
 import numpy as np
@@ -23,8 +23,6 @@ import numpy as np
 from autograder.checks.messages import error_text, observed
 from autograder.model import CheckResult, LogdetModuleObservation, Outcome, ProbeRecord
 from autograder.probes.expressions import NUMPY, evaluate
-
-SLACK = 1.0
 
 
 def step_bounded(record: ProbeRecord, *, subject: str, vectors: list[str], output: str = "y",
@@ -44,7 +42,7 @@ def step_bounded(record: ProbeRecord, *, subject: str, vectors: list[str], outpu
         values = {n: t.array().astype(np.float64) for n, t in call.params.items()}
         with np.errstate(all="ignore"):
             scope = evaluate(obs.formulas, {**values, "z": z}, NUMPY)
-        bound = SLACK * max(float(np.linalg.norm(scope[v])) for v in vectors)
+        bound = max(float(np.linalg.norm(scope[v])) for v in vectors)
         got = dict(zip(obs.outputs, call.outputs or []))
         if output not in got:
             return CheckResult.fail(f"{subject}, {call.name}: forward returned no `{output}`")

@@ -3,7 +3,8 @@
 Every student-facing artifact is built here and searched: `autograder assign`'s student folder
 (notebook, `.py` template, the student wheel and its metadata), and the project's own wheel and
 sdist (what `pip install mlsheet-autograder` fetches). The otter zip, which grades, is the control:
-it must hold them (else the search would prove nothing).
+it must hold them (else the search would prove nothing). An assignment's own check kinds
+(`checks.py`) reach the student parts only when a public test uses one of them.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import pytest
 from autograder import assignment as assignments
 from autograder.authoring import build_assignment
 from autograder.authoring.package import DISTRIBUTION
+from autograder.checks.custom import PUBLIC_CHECKS, RUBRIC_CHECKS
 from conftest import ROOT
 
 NAMES = ("sheet03", "sheet04")
@@ -118,8 +120,11 @@ def test_project_wheel_and_sdist_hold_public_parts_only(project_dists):
         for name in NAMES:
             assert _leaks(texts, name) == [], dist.name
             assert any(k.endswith(f"_assignments/{name}/public.json") for k in texts), dist.name
-        assert not any(k.endswith(("assignment.toml", "audit.toml", "_assignments/sheet03/source.py")) or "/solutions/" in k
-                       or "/tests/" in k for k in texts), dist.name
+        assert not any(k.endswith(("assignment.toml", "audit.toml", "_assignments/sheet03/source.py", f"/{RUBRIC_CHECKS}"))
+                       or "/solutions/" in k or "/tests/" in k for k in texts), dist.name
+        own = {k for k in texts if k.endswith(f"/{PUBLIC_CHECKS}")}  # only for assignments whose public tests use their kinds
+        assert own == {k for k in texts for n in NAMES if k.endswith(f"_assignments/{n}/{PUBLIC_CHECKS}")
+                       and assignments.load(n).public().custom_checks is not None}, dist.name
         (meta,) = [v for k, v in texts.items() if k.endswith(("dist-info/METADATA", "/PKG-INFO")) and k.count("/") == 1]
         assert f"Name: {DISTRIBUTION}" in meta and "autograder check" in meta  # the long description is the student page
 
@@ -140,3 +145,25 @@ def test_public_part_is_the_public_tests_and_their_probes():
     assert p == a.public() and p.rubric_hash == a.public().rubric_hash
     assert {t.key for t in p.tests} == {t.key for t in a.tests if t.visibility == "public"} and p.manual == []
     assert {pr.id for pr in p.probes} == {t.probe for t in p.tests}
+
+
+@pytest.mark.slow
+def test_own_check_kinds_used_only_by_hidden_tests_stay_out_of_the_student_parts(tmp_path, monkeypatch):
+    import custom_assignment as ca
+
+    ca.make(tmp_path / "assignments", tests=ca.HIDDEN_TEST)  # sheet 04 with `step_bounded` in a hidden test only
+    monkeypatch.setenv("AUTOGRADER_ASSIGNMENTS", str(tmp_path / "assignments"))
+    base = build_assignment(ca.NAME, tmp_path / "dist")
+    texts: dict[str, str] = {}
+    for p in sorted((base / "student").rglob("*")):
+        if p.suffix == ".whl":
+            texts.update(_archive_texts(p))
+        elif p.is_file():
+            texts[p.name] = p.read_text(encoding="utf-8")
+    assert not any(k.endswith((f"/{RUBRIC_CHECKS}", f"/{PUBLIC_CHECKS}")) and "_assignments" in k for k in texts)
+    assert not any("step_bounded" in v or "def step_bounded" in v for v in texts.values())  # neither the kind nor its code
+    assert _leaks(texts, ca.NAME) == []
+    (z,) = (base / "autograder").iterdir()  # the control: the grading zip carries the kinds and the hidden test
+    zipped = _archive_texts(z)
+    assert zipped[f"{z.name}:assignments/{ca.NAME}/{RUBRIC_CHECKS}"] == ca.CHECKS_PY
+    assert _leaks(zipped, ca.NAME)

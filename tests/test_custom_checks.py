@@ -102,7 +102,7 @@ def test_wrong_arguments_are_refused_as_for_built_in_kinds(tmp_path, args, cause
 @pytest.mark.parametrize(("text", "cause"), [
     (ca.CHECKS_PY.replace("import numpy as np", "import numpy as np\nimport not_a_module_anywhere"),
      "cannot be loaded (line 5): ModuleNotFoundError"),
-    (ca.CHECKS_PY.replace("SLACK = 1.0", "SLACK = 1.0 +"), "cannot be loaded (line 10): SyntaxError"),
+    (ca.CHECKS_PY.replace("import numpy as np", "import numpy as np +"), "cannot be loaded (line 4): SyntaxError"),
     (ca.CHECKS_PY + "raise RuntimeError('half-edited')\n", "RuntimeError: half-edited"),
     (ca.CHECKS_PY + "import sys\nsys.exit(3)\n", "SystemExit: 3"),
     (ca.CHECKS_PY.replace("CHECKS = ", "KINDS = "), "defines no CHECKS dict"),
@@ -211,7 +211,9 @@ def test_a_changed_checks_py_is_never_reused(root, tmp_path):
     assert (out / api.RUBRIC_DIR / RUBRIC_CHECKS).read_text() == ca.CHECKS_PY  # recorded with the rubric
     observations = (out / api.OBSERVATIONS / f"{wrong.stem}.json").read_bytes()
 
-    (root / ca.NAME / RUBRIC_CHECKS).write_text(ca.CHECKS_PY.replace("SLACK = 1.0", "SLACK = 100.0"))  # a looser kind
+    looser = ca.CHECKS_PY.replace("rtol: float = 1e-5", "rtol: float = 100.0")
+    assert looser != ca.CHECKS_PY
+    (root / ca.NAME / RUBRIC_CHECKS).write_text(looser)  # a looser kind, the same rubric
     with pytest.raises(api.RubricMismatch):  # same assignment.toml, other checks: the folder's rubric is another
         api.grade_paths([wrong], api.GradeOptions(out_dir=out, assignment=ca.NAME))
     (item,) = api.rescore(out, rubric_file=rubric)
@@ -219,7 +221,7 @@ def test_a_changed_checks_py_is_never_reused(root, tmp_path):
     now = api.results_in(out)[wrong.stem]
     assert "q1b.bounded" not in failing(now)
     assert now.extra_data["provenance"]["check_versions"]["step_bounded"] == assignments.load(ca.NAME).check_versions["step_bounded"]
-    assert "SLACK = 100.0" in (out / api.RUBRIC_DIR / RUBRIC_CHECKS).read_text()
+    assert (out / api.RUBRIC_DIR / RUBRIC_CHECKS).read_text() == looser
     (again,) = api.rescore(out)  # without --rubric: the folder's record, i.e. the new code
     assert again.new_score == item.new_score
 
@@ -256,3 +258,19 @@ def test_assign_ships_the_kinds_and_the_otter_zip_grades_with_them(root, tmp_pat
     scores = question_scores(run.results)
     assert scores["q1b"] == a.max_score("q1b") - 3  # q1b.fix_in_forward (2) and the custom hidden q1b.bounded (1)
     assert scores["q1a"] == a.max_score("q1a")
+
+
+def test_the_guide_shows_the_tested_checks_file():
+    guide = (ROOT / "docs" / "authoring-a-sheet.md").read_text(encoding="utf-8")
+    assert f"```python\n{ca.CHECKS_PY}```" in guide
+    assert ca.PUBLIC_TEST.strip().splitlines()[-1].split("#")[0].strip() in guide
+
+
+@pytest.mark.slow
+def test_audit_grades_rewrites_and_mutants_with_the_custom_kind(root):
+    from autograder.audit import audit
+
+    report = audit(ca.NAME)
+    assert not report.failed and report.reference.lost == []  # rewrites keep the custom tests' points too
+    lost = {g.id: {t.key for t in g.lost} for g in report.results if g.family == "mutant"}
+    assert any("q1b.bounded" in keys for keys in lost.values()), lost  # the custom kind judged the mutants

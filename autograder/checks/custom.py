@@ -4,7 +4,7 @@
 (the sandboxed child runs probes and never loads an assignment), over the records of the existing
 probe kinds. It declares its kinds in a module-level dict, as `checks.registry` does::
 
-    CHECKS = {"step_bounded": step_bounded}
+    CHECKS = {"kind_name": function}
 
 where a kind is `fn(record: ProbeRecord, *, arg: type = default, ...) -> CheckResult`. The rubric's
 `args` are validated against the annotated signature at load time, as for built-in kinds. A name of
