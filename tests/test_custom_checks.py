@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 import json
 import pickle
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -65,9 +67,15 @@ def test_the_kinds_are_loaded_with_a_version_that_is_the_file_hash(custom, tmp_p
     assert edited.tests == custom.tests
 
 
-def test_an_assignment_with_its_kinds_survives_pickling(custom):
+def test_an_assignment_with_its_kinds_survives_pickling(custom, tmp_path):
     again = pickle.loads(pickle.dumps(custom))  # Dask tasks and forked rescoring pass the assignment pickled
     assert again == custom and again.rubric_hash == custom.rubric_hash and again.custom_kinds() == custom.custom_kinds()
+    # a fresh process (a remote Dask worker) gets the file's text with it, not a reference to a module it lacks
+    (tmp_path / "a.pickle").write_bytes(pickle.dumps(custom))
+    code = ("import pickle, sys; a = pickle.loads(open(sys.argv[1], 'rb').read()); "
+            "print(sorted(a.custom_kinds()), a.check_versions['step_bounded'])")
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.pickle")], capture_output=True, text=True, timeout=300)
+    assert proc.stdout.split() == ["['step_bounded']", custom.check_versions["step_bounded"]], proc.stderr[-2000:]
 
 
 def test_an_unknown_kind_names_the_test_and_the_known_kinds(tmp_path):
