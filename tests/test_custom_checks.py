@@ -24,7 +24,7 @@ from autograder import assignment as assignments
 from autograder.authoring import build_assignment
 from autograder.authoring.build import sync
 from autograder.checks.custom import PUBLIC_CHECKS, RUBRIC_CHECKS
-from conftest import ROOT, by_key, failing
+from conftest import ROOT, by_key, cli, failing
 
 CORPUS = ROOT / "tests" / "corpus_sheet04"
 SOLUTION = ROOT / "solutions" / f"{ca.NAME}.py"
@@ -131,6 +131,20 @@ def test_grade_stops_before_any_submission_when_checks_py_is_broken(tmp_path, mo
     with pytest.raises(assignments.AssignmentError, match="checks.py: cannot be loaded .*RuntimeError: half-edited"):
         api.grade_paths([SOLUTION], api.GradeOptions(out_dir=out, assignment=ca.NAME))
     assert not out.exists()  # nothing written, no submission blamed
+
+
+def test_the_commands_report_a_broken_checks_py_as_the_graders_problem(tmp_path, monkeypatch):
+    """What an instructor (and, through the otter zip's failing native run, Gradescope) sees: the file, no student blamed."""
+    folder = tmp_path / "assignments"
+    ca.make(folder, checks=ca.CHECKS_PY + "raise RuntimeError('half-edited')\n")
+    monkeypatch.setenv("AUTOGRADER_ASSIGNMENTS", str(folder))
+    out = tmp_path / "grades"
+    for args in (["grade", str(SOLUTION), "--out", str(out)], ["check", str(SOLUTION), "--assignment", ca.NAME]):
+        proc = cli(*args)
+        text = " ".join((proc.stdout + proc.stderr).split())
+        assert proc.returncode == 2 and "Traceback" not in text, text[-2000:]
+        assert "checks.py: cannot be loaded (line" in text and "RuntimeError: half-edited" in text and BLAME in text
+    assert not out.exists()
 
 
 def test_the_sandboxed_side_never_loads_an_assignment_or_a_check():
