@@ -104,7 +104,7 @@ def test_wrong_arguments_are_refused_as_for_built_in_kinds(tmp_path, args, cause
     test = ca.HIDDEN_TEST.replace('args = { subject = "PlanarFlow", vectors = ["u_hat"] }', f"args = {args}")
     message = _refusal(tmp_path, tests=ca.PUBLIC_TEST + test)
     assert "test q1b.bounded: check 'step_bounded'" in message and cause in message
-    assert "(its arguments: subject: str, vectors: list[str]" in message
+    assert "(its arguments, the assignment's own kind: subject: str, vectors: list[str]" in message
 
 
 @pytest.mark.parametrize(("text", "cause"), [

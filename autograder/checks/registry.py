@@ -67,7 +67,8 @@ def argument_errors(check: str, args: dict[str, Any], custom: Mapping[str, Calla
             where = ".".join(str(p) for p in err["loc"]) or "arguments"
             what = "unknown argument" if err["type"] == "extra_forbidden" else err["msg"].lower()
             problems.append(f"{where}: {what}")
-        return f"check {check!r}: " + "; ".join(problems) + f" (its arguments: {_signature_text(fn)})"
+        own = "" if check in CHECKS else ", the assignment's own kind"
+        return f"check {check!r}: " + "; ".join(problems) + f" (its arguments{own}: {_signature_text(fn)})"
     return None
 
 
