@@ -147,16 +147,43 @@ def test_the_commands_report_a_broken_checks_py_as_the_graders_problem(tmp_path,
     assert not out.exists()
 
 
-def test_the_sandboxed_side_never_loads_an_assignment_or_a_check():
-    """checks.py runs only where assignments are loaded: nothing the child imports can load one."""
-    child_side = [*(ROOT / "autograder" / "probes").glob("*.py"), *(ROOT / "autograder" / "sandbox").glob("*.py")]
-    for path in child_side:
+def _child_imports() -> set[str]:
+    """Every autograder module the sandboxed child can import: the fork server's import closure (static, all branches)."""
+    package = ROOT / "autograder"
+
+    def file_of(module: str) -> Path | None:
+        rel = Path(*module.split(".")[1:])
+        if rel == Path():
+            return package / "__init__.py"
+        for candidate in (package / rel.with_suffix(".py"), package / rel / "__init__.py"):
+            if candidate.is_file():
+                return candidate
+        return None
+
+    seen: set[str] = set()
+    todo = ["autograder.sandbox.forkserver"]
+    while todo:
+        module = todo.pop()
+        path = file_of(module)
+        if module in seen or path is None:
+            continue
+        seen.add(module)
+        parts = module.split(".")
+        todo += [".".join(parts[:k]) for k in range(1, len(parts))]  # the packages on the way
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            for name in names:
-                assert not name.startswith(("autograder.assignment", "autograder.checks", "autograder.api",
-                                            "autograder.rubric")), f"{path.name} imports {name}"
+            if isinstance(node, ast.Import):
+                todo += [a.name for a in node.names if a.name.startswith("autograder")]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("autograder"):
+                todo += [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+    return seen
+
+
+def test_the_sandboxed_child_never_imports_what_loads_an_assignment_or_runs_a_check():
+    """checks.py is executed only where an assignment is loaded: nothing the child imports can load one."""
+    closure = _child_imports()
+    assert {"autograder.sandbox.child", "autograder.probes.module"} <= closure  # the scan follows the imports
+    assert not {m for m in closure if m.startswith(("autograder.assignment", "autograder.checks", "autograder.api",
+                                                      "autograder.rubric"))}
 
 
 # ---- the public part: the kinds go with it only if a public test uses them
