@@ -11,18 +11,24 @@ from autograder.model import CheckResult, Outcome, ProbeError, ProbeRecord, Test
 def _check(test: TestSpec, record: ProbeRecord | None, assignment: Assignment) -> CheckResult:
     if record is None:
         return CheckResult.fail(f"{test.key}: not observed", outcome=Outcome.ERROR)
+    own = assignment.custom_kinds()
     try:
-        return checks.run(test.check, record, test.args, assignment.custom_kinds())
+        return checks.run(test.check, record, test.args, own)
     except Exception as exc:  # noqa: BLE001 - one check must not cost the batch
-        # The record passed verification (sandbox/verify.py), so the values the check could not judge are ones
-        # only the submission's code determined: the submission's fault (issue 20). The traceback is kept for the
-        # instructor, who sees it in the report and can tell a bug of the check from a hostile observation.
+        trace = traceback.format_exc(limit=8)
+        if test.check in own:  # the assignment's own kind: its author's code, not fuzzed as the built-in kinds are
+            return CheckResult(passed=False, outcome=Outcome.GRADER_ERROR, detail=f"checks.py kind {test.check!r} raised:\n{trace}",
+                               message="grader error: this test could not be checked; your instructor has been told")
+        # A built-in kind raised on a record that passed verification (sandbox/verify.py): on values only the
+        # submission's code determined (tests/test_checks_on_forged_values.py: no honest or forged value a
+        # verification lets through makes one raise), so the submission's fault (issue 20). The traceback is kept
+        # for the instructor, who can tell a bug of the check from a hostile observation.
         return CheckResult(
             passed=False, outcome=Outcome.ERROR,
             message=(f"{test.key}: the values your code produced could not be judged ({type(exc).__name__}); "
                      "check that it returns finite tensors of the expected shapes"),
             detail=f"check {test.check!r} raised on this submission's observations "
-                   f"(a grader bug if the submission is honest):\n{traceback.format_exc(limit=8)}")
+                   f"(a grader bug if the submission is honest):\n{trace}")
 
 
 def score(assignment: Assignment, records: dict[str, ProbeRecord], *, public_only: bool = False,

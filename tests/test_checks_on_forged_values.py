@@ -83,7 +83,7 @@ def test_a_check_that_raises_is_the_submissions_error_with_the_traceback_for_the
         raise ZeroDivisionError("on a forged value")
 
     test = next(t for t in sheet03.tests if t.key == "q1b.noise")
-    monkeypatch.setattr(checks, "run", lambda name, record, args: broken(record, **args))
+    monkeypatch.setattr(checks, "run", lambda name, record, args, *own: broken(record, **args))
     records = {test.probe: ProbeRecord(probe=test.probe)}
     result = next(r for r in rubric.score(sheet03, records) if r.key == "q1b.noise")
     assert (result.outcome, result.score) == (Outcome.ERROR, 0.0)
@@ -91,3 +91,18 @@ def test_a_check_that_raises_is_the_submissions_error_with_the_traceback_for_the
                              "check that it returns finite tensors of the expected shapes")
     assert result.detail.startswith("check 'noise_structure' raised on this submission's observations")
     assert "ZeroDivisionError: on a forged value" in result.detail
+
+
+def test_an_assignments_own_kind_that_raises_is_a_grader_error(tmp_path):
+    """Its author's code is not fuzzed as the built-in kinds are: a raise there is the grader side's."""
+    import custom_assignment as ca
+
+    raising = ca.CHECKS_PY + (
+        "\nimport functools\n\n\n@functools.wraps(step_bounded)  # same signature, so the rubric's arguments validate\n"
+        "def _raising(record, **args):\n    return 1 / 0\n\n\nCHECKS = {'step_bounded': _raising}\n")
+    a = assignments.load_file(ca.make(tmp_path, checks=raising))
+    test = next(t for t in a.tests if t.check == "step_bounded")
+    result = next(r for r in rubric.score(a, {test.probe: ProbeRecord(probe=test.probe)}) if r.key == test.key)
+    assert (result.outcome, result.score) == (Outcome.GRADER_ERROR, 0.0)
+    assert result.output == "grader error: this test could not be checked; your instructor has been told"
+    assert result.detail.startswith("checks.py kind 'step_bounded' raised") and "ZeroDivisionError" in result.detail
