@@ -10,16 +10,17 @@ import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from pydantic import ValidationError
 
 import autograder
 from autograder import assignment as assignments
-from autograder import checks, load, rubric
+from autograder import checks, load, local_pool, rubric
 from autograder.assignment import Assignment
 from autograder.checks.custom import store as store_custom_checks
-from autograder.model import Frozen, Outcome, RunRecord, TestResult
+from autograder.model import Frozen, Outcome, ProbeError, ProbeRecord, RunRecord, TestResult
 from autograder.otter.verdicts import NOTEBOOK_KEY
 from autograder.report.files import write_atomic
 from autograder.report.results import (GradebookRow, GradescopeResults, Provenance, StoredObservations, gradescope,
@@ -338,43 +339,107 @@ def grade_paths(paths: list[Path], options: GradeOptions, on_progress: Callable[
         else:
             todo.append((p, data))
     if todo and options.scheduler:
-        from autograder import distributed  # optional extra: autograder[dask]
-
-        distributed.run(options.scheduler, a, todo, stems, out, level, limits, finish)
+        _run_on_cluster(options.scheduler, a, todo, stems, out, level, limits, finish)
     elif todo:
-        _run_all(a, todo, stems, out, level, limits, max(1, min(options.jobs, len(todo))), finish, on_start)
+        _run_locally(a, todo, stems, out, level, limits, options.jobs, finish, on_start)
     write_gradebook(out / GRADEBOOK, [row(g.stem, g.path, g.results, a) for g in batch.graded], a.questions)
     record_rubric(out, rubric_path, a)
     batch.graded.sort(key=lambda g: g.stem)
     return batch
 
 
-def _run_all(a: Assignment, todo: list[tuple[Path, bytes]], stems: dict[Path, str], out: Path, level: Level,
-             limits: Limits, jobs: int, finish: Callable[[Graded], None], on_start: Callable[[Path], None] | None = None) -> None:
-    queue = list(reversed(todo))
-    lock = threading.Lock()
+def _grader_failure(a: Assignment, item: tuple[Path, bytes], trace: str) -> StoredObservations:
+    """What is stored for a submission our own code failed on: a grader error, graded again next time."""
+    p, data = item
+    return StoredObservations(submission=str(p), sha256=load.digest(data), assignment=a.name,
+                              probe_fingerprint=a.probe_fingerprint, grader_error=trace)
 
-    def slot(k: int) -> None:
-        with Worker(slot=k, level=level) as worker:
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    p, data = queue.pop()
-                if on_start:  # the progress line names the file in progress
-                    on_start(p)
-                try:
-                    stored, res = grade_one(worker, a, str(p), data, limits)
-                except Exception:  # noqa: BLE001 - our bug costs this submission a rerun, never the batch
-                    stored = StoredObservations(submission=str(p), sha256=load.digest(data), assignment=a.name,
-                                                probe_fingerprint=a.probe_fingerprint, grader_error=traceback.format_exc())
-                    _, res = judge(a, stored)
-                    worker.close()
-                finish(Graded(path=p, stem=stems[p], results=save(out, stems[p], stored, res)))
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for f in [pool.submit(slot, k) for k in range(jobs)]:
+def _grader_error(a: Assignment, item: tuple[Path, bytes], trace: str) -> tuple[StoredObservations, GradescopeResults]:
+    """A grader error's observations and results."""
+    stored = _grader_failure(a, item, trace)
+    return stored, judge(a, stored)[1]
+
+
+SCORING_BACKLOG = 4  # per worker: observed submissions waiting to be scored (bounds what the parent holds)
+
+
+def _run_locally(a: Assignment, todo: list[tuple[Path, bytes]], stems: dict[Path, str], out: Path, level: Level,
+                 limits: Limits, jobs: int, finish: Callable[[Graded], None], on_start: Callable[[Path], None] | None) -> None:
+    """The local pool observes; one scoring thread judges and saves, so that no sandbox waits for the checks."""
+    room = threading.Semaphore(SCORING_BACKLOG * max(1, jobs))
+
+    def score(item: tuple[Path, bytes], stored: StoredObservations) -> None:
+        p = item[0]
+        try:
+            try:
+                res = judge(a, stored)[1]
+            except Exception:  # noqa: BLE001 - our bug costs this submission a rerun, never the batch
+                stored, res = _grader_error(a, item, traceback.format_exc())
+            finish(Graded(path=p, stem=stems[p], results=save(out, stems[p], stored, res)))
+        finally:
+            room.release()
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="autograder-scoring") as scoring:
+        pending = []
+
+        def receive(item: tuple[Path, bytes], stored: StoredObservations) -> None:
+            room.acquire()
+            pending.append(scoring.submit(score, item, stored))
+
+        local_pool.run(todo, jobs, level, task=lambda worker, item: observe(worker, a, str(item[0]), item[1], limits),
+                       failed=partial(_grader_failure, a), receive=receive,
+                       on_start=(lambda item: on_start(item[0])) if on_start else None)  # the progress line names the file
+        for f in pending:
             f.result()
+
+
+def _cluster_task(worker: Worker, a: Assignment, name: str, data: bytes, limits: Limits) -> tuple[str, str]:
+    """What a Dask worker runs for one submission (handed to `distributed` by reference): both as JSON."""
+    stored, res = grade_one(worker, a, name, data, limits)
+    return stored.model_dump_json(), res.model_dump_json()
+
+
+def _warm_scoring() -> None:
+    """What a grading process imports before its first submission (a Dask worker, while its sandbox starts)."""
+    checks.preload()
+
+
+def crashed(a: Assignment, name: str, level: Level, *, tries: int, last_worker: str) -> tuple[StoredObservations, GradescopeResults]:
+    """The result of a submission whose worker died every time it ran it: every probe crashed, scored as usual."""
+    # no sha256: the next `grade` tries it again (a worker's death may be the machine's fault) instead of reusing this
+    message = (f"not graded: the grading worker died each of the {tries} times it ran this submission — code that "
+               "exhausts the machine's memory can do this; if yours runs within the limits, ask your instructor to grade it again")
+    err = ProbeError(kind="crashed", message=message)
+    run = RunRecord(records={p.id: ProbeRecord(probe=p.id, error=err) for p in a.probes}, attempts=tries,
+                    isolation=level.value, notes=[f"dask: the worker died on each of {tries} attempts (last: {last_worker})"])
+    stored = StoredObservations(submission=name, sha256=None, assignment=a.name, probe_fingerprint=a.probe_fingerprint, run=run)
+    return stored, judge(a, stored)[1]
+
+
+def _run_on_cluster(scheduler: str, a: Assignment, todo: list[tuple[Path, bytes]], stems: dict[Path, str], out: Path,
+                    level: Level, limits: Limits, finish: Callable[[Graded], None]) -> None:
+    """Grade `todo` on a Dask cluster; each result is validated, saved and finished here, once."""
+    from autograder import distributed  # optional extra: mlsheet-autograder[dask]
+
+    def receive(item: tuple[Path, bytes], outcome: distributed.Outcome) -> None:
+        p, data = item
+        if isinstance(outcome, distributed.Done):
+            try:
+                stored_json, res_json = outcome.value  # type: ignore[misc]
+                stored = StoredObservations.model_validate_json(stored_json)
+                res = GradescopeResults.model_validate_json(res_json)
+            except (ValidationError, TypeError, ValueError) as exc:
+                raise RuntimeError(f"a Dask worker sent back invalid results for {p}: {exc}") from exc
+        elif isinstance(outcome, distributed.Crashed):
+            stored, res = crashed(a, str(p), level, tries=outcome.tries, last_worker=outcome.last_worker)
+        else:  # our bug on the worker: as in a local run, it costs this submission a rerun, never the batch
+            stored, res = _grader_error(a, item, "".join(traceback.format_exception(outcome.error)))
+        finish(Graded(path=p, stem=stems[p], results=save(out, stems[p], stored, res)))
+
+    work = ((item, distributed.Task(key=stems[item[0]], fn=_cluster_task, args=(a, str(item[0]), item[1], limits)))
+            for item in todo)
+    distributed.run(scheduler, level, work, receive, warm=_warm_scoring)
 
 
 def recorded_assignment(data: bytes) -> str | None:
@@ -399,19 +464,27 @@ def check(path: Path, *, assignment: str | None = None, question: str | None = N
         data = load.read(path)
     except OSError as exc:
         raise FileNotFoundError(f"cannot read {path}: {exc.strerror}") from exc
-    a = assignments.load_public(assignment or recorded_assignment(data))
+    name = assignment or recorded_assignment(data)
+    # loading the assignment imports the checks (torch, scipy): in a thread, while a new worker's server
+    # imports torch in its sandbox (another process); the worker needs no preload for one submission
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        public = pool.submit(_public_part, name, question)
+        with Worker(slot=0, level=available(isolation), preload=False) if worker is None else contextlib.nullcontext(worker) as w:
+            a = public.result()
+            stored = observe(w, a, str(path), data, limits_for(a), public_only=True)
+    tests, _ = judge(a, stored, public_only=True)
+    return tests, stored
+
+
+def _public_part(name: str | None, question: str | None) -> Assignment:
+    """The assignment's public part (one question's tests if given), with the checks imported."""
+    a = assignments.load_public(name)
     if question is not None:
         if question not in a.questions:
             raise ValueError(f"unknown question {question!r}; the questions are {', '.join(a.questions)}")
         a = a.model_copy(update={"tests": [t for t in a.tests if t.question == question]})
-    # the worker imports torch in its sandbox while we import the checks (torch, scipy) here
-    importing = threading.Thread(target=checks.preload, daemon=True)
-    importing.start()
-    with Worker(slot=0, level=available(isolation)) if worker is None else contextlib.nullcontext(worker) as w:
-        stored = observe(w, a, str(path), data, limits_for(a), public_only=True)
-        importing.join()
-    tests, _ = judge(a, stored, public_only=True)
-    return tests, stored
+    checks.preload()
+    return a
 
 
 @dataclass(frozen=True)

@@ -1,47 +1,87 @@
-"""Grading on a Dask cluster (`--scheduler`): one task per submission; this client validates and writes every file.
+"""Grading on a Dask cluster (`--scheduler`): one task per submission; the client receives every outcome.
 
 `local` / `local:N` start a LocalCluster on 127.0.0.1; any other address joins a running scheduler.
 Dask is an optional extra, imported only here and in `distributed_worker` (the code the workers run).
+
+This is an executor: the orchestration (`api`) hands it what to run on a worker (`Task`) and what to
+do with each outcome (`receive`); it imports nothing of the orchestration, and knows sandboxes,
+not submissions, scores or files.
 """
 from __future__ import annotations
 
 import itertools
 import os
 import sys
-import traceback
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar, Union
 
-from pydantic import ValidationError
-
-from autograder import api, load
-from autograder.assignment import Assignment
-from autograder.model import ProbeError, ProbeRecord, RunRecord
-from autograder.report.results import GradescopeResults, StoredObservations
 from autograder.sandbox.isolation import Level
-from autograder.sandbox.runner import Limits
 
 if TYPE_CHECKING:
     from distributed import Client, Future, WorkerPlugin
 
+T = TypeVar("T")
 INSTALL_HINT = "grading on a Dask cluster (--scheduler) needs Dask: pip install 'mlsheet-autograder[dask]'"
 WINDOW = 256  # submissions in flight at least (4 per worker thread if more): bounds what the scheduler holds
 WORKER_WAIT = 300.0  # seconds a remote scheduler may take to get its first worker
 CONNECT_TIMEOUT = 30.0
 
 
-def run(scheduler: str, a: Assignment, todo: list[tuple[Path, bytes]], stems: dict[Path, str], out: Path,
-        level: Level, limits: Limits, finish: Callable[[api.Graded], None]) -> None:
-    """Grade `todo` on the cluster at `scheduler`; each result is validated, saved and finished here, once."""
+@dataclass(frozen=True)
+class Task:
+    """One unit of work for the cluster: `fn(worker, *args)` in a warm sandbox `Worker` of some Dask worker.
+
+    `fn` and `args` are pickled to the worker (`fn` by reference: the worker imports its module).
+    """
+
+    key: str  # unique in the batch (Dask's key, with the batch's name)
+    fn: Callable[..., object]
+    args: tuple
+
+
+@dataclass(frozen=True)
+class Done:
+    """The task returned `value` (not validated here: it came from another machine)."""
+
+    value: object
+
+
+@dataclass(frozen=True)
+class Crashed:
+    """Every worker that ran the task died (Dask's `allowed-failures` + 1 tries)."""
+
+    tries: int
+    last_worker: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    """The task raised on the worker: the grader's bug there, never the batch's."""
+
+    error: BaseException
+
+
+Outcome = Union[Done, Crashed, Failed]
+
+
+def run(scheduler: str, level: Level, work: Iterable[tuple[T, Task]], receive: Callable[[T, Outcome], None],
+        *, warm: Callable[[], None] | None = None) -> None:
+    """Run every task on the cluster at `scheduler`; `receive(item, outcome)` here, once per item, as each ends.
+
+    `warm`: what a worker process runs once while its sandbox starts (and this client before it forks
+    local workers), e.g. importing what the tasks will need. Raises RuntimeError when the cluster
+    cannot run the batch (no Dask, unreachable, workers of another grader or without the sandbox).
+    """
     try:
         import distributed  # noqa: F401 - Dask's package, not this module
     except ImportError as exc:
         raise RuntimeError(f"{INSTALL_HINT} ({exc})") from exc
-    with connect(scheduler, level) as client:
-        _grade(client, a, todo, stems, out, level, limits, finish)
+    with connect(scheduler, level, warm) as client:
+        _run(client, level, work, receive)
 
 
 def local_workers(address: str) -> int | None:
@@ -69,26 +109,24 @@ def _local_config() -> dict[str, object]:
 
 
 @contextmanager
-def connect(address: str, level: Level) -> Iterator[Client]:
+def connect(address: str, level: Level, warm: Callable[[], None] | None = None) -> Iterator[Client]:
     """A client of a new LocalCluster (`local`, `local:N`) or of the scheduler at `address` (or in a scheduler file)."""
     from autograder.distributed_worker import SandboxPlugin
 
-    plugin = SandboxPlugin(level.value)
+    plugin = SandboxPlugin(level.value, warm)
     n = local_workers(address)
-    with _local_cluster(n, plugin) if n is not None else _remote(address, plugin) as client:
+    with _local_cluster(n, plugin, warm) if n is not None else _remote(address, plugin) as client:
         yield client
 
 
 @contextmanager
-def _local_cluster(n: int, plugin: WorkerPlugin) -> Iterator[Client]:
+def _local_cluster(n: int, plugin: WorkerPlugin, warm: Callable[[], None] | None) -> Iterator[Client]:
     import dask
     from distributed import Client, LocalCluster
 
     config = _local_config()
-    if config.get("distributed.worker.multiprocessing-method") == "fork":
-        from autograder import checks
-
-        checks.preload()  # once here, not once in every forked worker
+    if config.get("distributed.worker.multiprocessing-method") == "fork" and warm is not None:
+        warm()  # once here, not once in every forked worker
     with dask.config.set(config):
         # all on 127.0.0.1; no dashboard (the scheduler's small HTTP server takes a free loopback port); the
         # plugin given at start, so that each worker warms its sandbox while the cluster comes up
@@ -125,74 +163,52 @@ def _remote(address: str, plugin: WorkerPlugin) -> Iterator[Client]:
         yield client
 
 
-def _grade(client: Client, a: Assignment, todo: list[tuple[Path, bytes]], stems: dict[Path, str], out: Path,
-           level: Level, limits: Limits, finish: Callable[[api.Graded], None]) -> None:
+def _run(client: Client, level: Level, work: Iterable[tuple[T, Task]], receive: Callable[[T, Outcome], None]) -> None:
     from distributed import as_completed
 
-    from autograder.distributed_worker import GraderIdentity, grade
+    from autograder.distributed_worker import GraderIdentity, execute
 
     expect = GraderIdentity.here()
-    batch = f"grade-{uuid.uuid4().hex[:8]}"  # one task group per batch, each key (batch, stem)
-    queue = iter(todo)
-    running: dict[Future, tuple[Path, bytes]] = {}
+    batch = f"batch-{uuid.uuid4().hex[:8]}"  # one task group per batch, each key (batch, task key)
+    queue = iter(work)
+    running: dict[Future, tuple[T, str]] = {}
     done = as_completed()
 
-    def submit(item: tuple[Path, bytes]) -> None:
-        p, data = item
-        f = client.submit(grade, a, str(p), data, limits, level.value, expect, key=(batch, stems[p]), retries=0)
-        running[f] = item
+    def submit(item: T, task: Task) -> None:
+        f = client.submit(execute, task.fn, task.args, level.value, expect, key=(batch, task.key), retries=0)
+        running[f] = (item, task.key)
         done.add(f)
 
     # more tasks than twice the threads: Dask queues them on the scheduler and hands each worker one at a time
-    for item in itertools.islice(queue, max(WINDOW, 4 * sum(client.nthreads().values()))):
-        submit(item)
+    for item, task in itertools.islice(queue, max(WINDOW, 4 * sum(client.nthreads().values()))):
+        submit(item, task)
     try:
         for f in done:
-            p, data = running.pop(f)
-            stored, res = _outcome(f, a, p, data, level)
+            item, key = running.pop(f)
+            outcome = _outcome(f, key)
             f.release()
-            finish(api.Graded(path=p, stem=stems[p], results=api.save(out, stems[p], stored, res)))
+            receive(item, outcome)
             nxt = next(queue, None)
             if nxt is not None:
-                submit(nxt)
+                submit(*nxt)
     finally:
         if running:
             client.cancel(list(running))
 
 
-def _outcome(f: Future, a: Assignment, p: Path, data: bytes, level: Level) -> tuple[StoredObservations, GradescopeResults]:
-    """A finished task's validated results, the crash result of a worker-killing submission, or RuntimeError."""
+def _outcome(f: Future, key: str) -> Outcome:
+    """A finished task's outcome, or RuntimeError when the batch cannot go on."""
     from distributed import KilledWorker
 
     from autograder.distributed_worker import ClusterSetupError
 
     if f.status == "finished":
-        stored_json, res_json = f.result()
-        try:
-            return StoredObservations.model_validate_json(stored_json), GradescopeResults.model_validate_json(res_json)
-        except ValidationError as exc:
-            raise RuntimeError(f"a Dask worker sent back invalid results for {p}: {exc}") from exc
+        return Done(f.result())
     if f.status == "cancelled":
-        raise RuntimeError(f"the Dask scheduler dropped the task of {p} (was it restarted?)")
+        raise RuntimeError(f"the Dask scheduler dropped the task {key} (was it restarted?)")
     exc = f.exception()
     if isinstance(exc, KilledWorker):
-        return crashed(a, str(p), level, tries=exc.allowed_failures + 1, last_worker=str(exc.last_worker.address))
+        return Crashed(tries=exc.allowed_failures + 1, last_worker=str(exc.last_worker.address))
     if isinstance(exc, ClusterSetupError):
-        raise RuntimeError(f"grading on the cluster stopped at {p}: {exc}") from exc
-    # our bug on the worker: as in a local run, it costs this submission a rerun, never the batch
-    stored = StoredObservations(submission=str(p), sha256=load.digest(data), assignment=a.name,
-                                probe_fingerprint=a.probe_fingerprint, grader_error="".join(traceback.format_exception(exc)))
-    return stored, api.judge(a, stored)[1]
-
-
-def crashed(a: Assignment, name: str, level: Level, *, tries: int, last_worker: str) -> tuple[StoredObservations, GradescopeResults]:
-    """The result of a submission whose worker died every time it ran it: every probe crashed, scored as usual."""
-    # no sha256: the next `grade` tries it again (a worker's death may be the machine's fault) instead of reusing this
-    message = (f"not graded: the grading worker died each of the {tries} times it ran this submission — code that "
-               "exhausts the machine's memory can do this; if yours runs within the limits, ask your instructor to grade it again")
-    err = ProbeError(kind="crashed", message=message)
-    run = RunRecord(records={p.id: ProbeRecord(probe=p.id, error=err) for p in a.probes}, attempts=tries,
-                    isolation=level.value, notes=[f"dask: the worker died on each of {tries} attempts (last: {last_worker})"])
-    stored = StoredObservations(submission=name, sha256=None, assignment=a.name, probe_fingerprint=a.probe_fingerprint, run=run)
-    _, res = api.judge(a, stored)
-    return stored, res
+        raise RuntimeError(f"grading on the cluster stopped at {key}: {exc}") from exc
+    return Failed(exc)

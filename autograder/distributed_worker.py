@@ -1,8 +1,9 @@
-"""The Dask worker's side: warm sandboxes kept by a worker plugin, and the task that grades one submission.
+"""The Dask worker's side: warm sandboxes kept by a worker plugin, and the task wrapper that runs one unit in one.
 
 State lives in the `SandboxPlugin` instance that Dask keeps in `worker.plugins` (a per-process cache
 of warm fork servers); nothing is kept at module level. Student code runs only inside those
-sandboxes; this process parses files, drives the sandbox and scores observations, as a local run does.
+sandboxes. What a task does (parse, drive the sandbox, score: as a local run does) is handed in by
+the client (`distributed.Task`); this module imports nothing of the orchestration.
 """
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from typing import TypeVar
 from distributed import WorkerPlugin, get_worker
 
 import autograder
-from autograder.assignment import PROBE_CODE_VERSION, Assignment
+from autograder.assignment import PROBE_CODE_VERSION
 from autograder.sandbox.isolation import Level, available
-from autograder.sandbox.runner import Limits, Worker
+from autograder.sandbox.runner import Worker
 
 PLUGIN = "autograder-sandbox"
 T = TypeVar("T")
@@ -86,8 +87,9 @@ class SandboxPlugin(WorkerPlugin):
     name = PLUGIN
     idempotent = True  # registering again (a second batch) keeps the warm sandboxes
 
-    def __init__(self, level: str):
+    def __init__(self, level: str, warm: Callable[[], None] | None = None):
         self.level = level
+        self.warm = warm  # handed in by the client: run once while the sandbox starts
 
     def setup(self, worker: object) -> None:
         self._lock = threading.Lock()
@@ -97,9 +99,8 @@ class SandboxPlugin(WorkerPlugin):
 
     def _warm(self) -> None:
         try:
-            from autograder import api, checks  # noqa: F401 - the scoring side, imported while the sandbox starts
-
-            checks.preload()
+            if self.warm is not None:
+                self.warm()
             sandbox = _Sandbox(Level(self.level))
         except Exception:  # noqa: BLE001 - the first task tries again and reports why
             return
@@ -134,10 +135,8 @@ class SandboxPlugin(WorkerPlugin):
             self._idle.append(sandbox)
 
 
-def grade(a: Assignment, name: str, data: bytes, limits: Limits, level: str, expect: GraderIdentity) -> tuple[str, str]:
-    """The task: grade one submission in this worker's warm sandbox; (observations, results) as JSON."""
-    from autograder import api
-
+def execute(fn: Callable[..., T], args: tuple, level: str, expect: GraderIdentity) -> T:
+    """The Dask task: `fn(worker, *args)` in this worker process's warm sandbox at `level`."""
     mine = GraderIdentity.here()
     if mine != expect:
         raise ClusterSetupError(f"this worker grades with {mine}, the client with {expect}: install the same autograder everywhere")
@@ -146,5 +145,4 @@ def grade(a: Assignment, name: str, data: bytes, limits: Limits, level: str, exp
     if not isinstance(plugin, SandboxPlugin):
         raise ClusterSetupError(f"the {PLUGIN} plugin is missing on worker {worker.address}")
     with plugin.sandbox(Level(level)) as sandbox:
-        stored, res = sandbox.call(api.grade_one, a, name, data, limits)
-    return stored.model_dump_json(), res.model_dump_json()
+        return sandbox.call(fn, *args)

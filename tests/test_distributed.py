@@ -105,7 +105,7 @@ def test_local_cluster_grades_like_a_local_run_and_listens_on_loopback_only(klas
 
 
 def test_a_submission_that_kills_its_workers_gets_a_clear_error_that_is_tried_again_next_time(sheet03, tmp_path):
-    stored, res = distributed.crashed(sheet03, "tests/kills.py", available(), tries=4, last_worker="tcp://127.0.0.1:4711")
+    stored, res = api.crashed(sheet03, "tests/kills.py", available(), tries=4, last_worker="tcp://127.0.0.1:4711")
     assert res.score == 0 and res.max_score == sheet03.max_score()
     automatic = [t for t in res.tests if t.max_score > 0]
     assert automatic and all(t.extra_data["outcome"] == Outcome.ERROR.value for t in automatic)
@@ -143,8 +143,7 @@ def test_without_dask_the_scheduler_option_says_how_to_install_it(tmp_path, shee
     assert "needs Dask: pip install" in r.stderr
     monkeypatch.setitem(sys.modules, "distributed", None)  # what `import distributed` finds without Dask
     with pytest.raises(RuntimeError, match=re.escape("pip install 'mlsheet-autograder[dask]'")):
-        distributed.run("local:2", sheet03, [(SOLUTION, b"")], {SOLUTION: "x"}, tmp_path, available(), api.limits_for(sheet03),
-                        lambda g: None)
+        distributed.run("local:2", available(), [], lambda item, outcome: None)
 
 
 def test_the_slurm_example_of_the_docs_builds_a_cluster_without_submitting(monkeypatch):

@@ -1,9 +1,11 @@
 """The warm worker: imports torch once, then forks a fresh single-use child for every job.
 
-Runs inside the sandbox (see `isolation`), as `python -m autograder.sandbox.forkserver FD UID`:
-FD is its end of the control socket, UID the unprivileged uid its children take (or -1), and
-PRIVATE_DEV 1 when /dev (so /dev/shm) belongs to this sandbox alone (the bubblewrap levels).
-Only the standard library, torch and the probes are imported here.
+Runs inside the sandbox (see `isolation`), as `python -m autograder.sandbox.forkserver FD UID PRIVATE_DEV WARM`:
+FD is its end of the control socket, UID the unprivileged uid its children take (or -1),
+PRIVATE_DEV 1 when /dev (so /dev/shm) belongs to this sandbox alone (the bubblewrap levels), and
+WARM 1 to import beforehand what honest code makes torch import lazily (`LAZY_IMPORTS`: each
+fresh child would otherwise pay it again). Only the standard library, torch and the probes are
+imported here.
 
 The server never sees a submission: each job's spec (its source) comes in a memfd that only the
 job's own child reads, so a child inherits no earlier submission from the server's memory.
@@ -13,6 +15,8 @@ setsid, stays its descendant, so that `sweep` finds and kills it after the job.
 """
 from __future__ import annotations
 
+import gc
+import importlib
 import json
 import os
 import select
@@ -37,6 +41,9 @@ except ImportError:
 from autograder.sandbox import child, cleanup, landlock, limits, procs, wire  # noqa: E402
 
 _WATCH_SECONDS = 0.1  # how often a running job's processes are counted
+# what torch imports on first use of things honest submissions use: torch.broadcast_shapes (every
+# MultivariateNormal) -> symbolic_shapes and sympy (0.35 s); torch.utils.checkpoint -> torch._dynamo (0.8 s)
+LAZY_IMPORTS = ("torch.fx.experimental.symbolic_shapes", "torch._dynamo")
 
 
 def _read_spec(fd: int) -> dict:
@@ -156,6 +163,14 @@ def main() -> None:
     """Serve jobs until the control socket closes."""
     fd, uid_arg = int(sys.argv[1]), int(sys.argv[2])
     private_dev = len(sys.argv) > 3 and sys.argv[3] == "1"
+    if len(sys.argv) > 4 and sys.argv[4] == "1":
+        for name in LAZY_IMPORTS:
+            try:
+                importlib.import_module(name)
+            except ImportError:  # another torch: its children import what they need themselves
+                pass
+    # every object so far is the server's: no collection in a child walks (and so copies) their pages
+    gc.freeze()
     uid = None if uid_arg < 0 else uid_arg
     sock = socket.socket(fileno=fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -164,8 +179,8 @@ def main() -> None:
     wire.send(sock, {"op": "ready", "pid": os.getpid(), "landlock": _landlock_works()})
     while True:
         msg, fds = wire.recv(sock, max_fds=4)
-        if msg is None:
-            return
+        if msg is None:  # no job runs (each was swept): skip the interpreter's teardown of torch
+            os._exit(0)
         if msg.get("op") == "run" and len(fds) == 4:
             _run(sock, msg["limits"], fds, uid, private_dev)
         else:
