@@ -305,17 +305,31 @@ def grade_paths(paths: list[Path], options: GradeOptions, on_progress: Callable[
     The rubric is `options.rubric`, else the assignment's own; RubricMismatch when the folder
     records another one and `options.rubric` does not say which (see `rubric_for`).
     """
-    a, rubric_path = rubric_for(options.out_dir, options.assignment, options.rubric)
     files, problems = load.discover(paths)
     stems = _stems(files)  # before sharding, so that a name is the same in every shard
     if options.shard:
         k, n = options.shard
         files = files[k - 1::n]  # discover() sorts: every shard sees the same order
+    level = available(options.isolation)
+    pool = None
+    if files and not options.scheduler and (options.force or any(not (options.out_dir / f"{stems[p]}.json").exists() for p in files)):
+        # some file will be run: the workers start (bubblewrap, torch) while the rubric loads (the checks: torch, scipy)
+        pool = local_pool.Pool(min(max(1, options.jobs), len(files)), level)
+    try:
+        return _grade_files(paths, files, problems, stems, level, options, pool, on_progress, on_start)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _grade_files(paths: list[Path], files: list[Path], problems: list[str], stems: dict[Path, str], level: Level,
+                 options: GradeOptions, pool: local_pool.Pool | None, on_progress: Callable[[Graded, int, int], None] | None,
+                 on_start: Callable[[Path], None] | None) -> BatchResult:
+    a, rubric_path = rubric_for(options.out_dir, options.assignment, options.rubric)
     out = options.out_dir
     out.mkdir(parents=True, exist_ok=True)
     for stale in [*out.glob(".*.tmp"), *out.glob(f"{OBSERVATIONS}/.*.tmp")]:  # left by a killed run
         stale.unlink(missing_ok=True)
-    level = available(options.isolation)
     batch = BatchResult(problems=problems, isolation=level.value, out_dir=out, assignment=a)
     limits = options.limits or limits_for(a)
     todo: list[tuple[Path, bytes]] = []
@@ -341,7 +355,7 @@ def grade_paths(paths: list[Path], options: GradeOptions, on_progress: Callable[
     if todo and options.scheduler:
         _run_on_cluster(options.scheduler, a, todo, stems, out, level, limits, finish)
     elif todo:
-        _run_locally(a, todo, stems, out, level, limits, options.jobs, finish, on_start)
+        _run_locally(a, todo, stems, out, level, limits, options.jobs, finish, on_start, pool)
     write_gradebook(out / GRADEBOOK, [row(g.stem, g.path, g.results, a) for g in batch.graded], a.questions)
     record_rubric(out, rubric_path, a)
     batch.graded.sort(key=lambda g: g.stem)
@@ -365,8 +379,10 @@ SCORING_BACKLOG = 4  # per worker: observed submissions waiting to be scored (bo
 
 
 def _run_locally(a: Assignment, todo: list[tuple[Path, bytes]], stems: dict[Path, str], out: Path, level: Level,
-                 limits: Limits, jobs: int, finish: Callable[[Graded], None], on_start: Callable[[Path], None] | None) -> None:
-    """The local pool observes; one scoring thread judges and saves, so that no sandbox waits for the checks."""
+                 limits: Limits, jobs: int, finish: Callable[[Graded], None], on_start: Callable[[Path], None] | None,
+                 pool: local_pool.Pool | None = None) -> None:
+    """The local pool observes (`pool` if started already); one scoring thread judges and saves, so that no
+    sandbox waits for the checks."""
     room = threading.Semaphore(SCORING_BACKLOG * max(1, jobs))
 
     def score(item: tuple[Path, bytes], stored: StoredObservations) -> None:
@@ -387,9 +403,13 @@ def _run_locally(a: Assignment, todo: list[tuple[Path, bytes]], stems: dict[Path
             room.acquire()
             pending.append(scoring.submit(score, item, stored))
 
-        local_pool.run(todo, jobs, level, task=lambda worker, item: observe(worker, a, str(item[0]), item[1], limits),
-                       failed=partial(_grader_failure, a), receive=receive,
-                       on_start=(lambda item: on_start(item[0])) if on_start else None)  # the progress line names the file
+        work = {"task": lambda worker, item: observe(worker, a, str(item[0]), item[1], limits),
+                "failed": partial(_grader_failure, a), "receive": receive,
+                "on_start": (lambda item: on_start(item[0])) if on_start else None}  # the progress line names the file
+        if pool is not None:
+            pool.run(todo, **work)
+        else:
+            local_pool.run(todo, jobs, level, **work)
         for f in pending:
             f.result()
 

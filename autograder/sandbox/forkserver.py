@@ -15,6 +15,7 @@ setsid, stays its descendant, so that `sweep` finds and kills it after the job.
 """
 from __future__ import annotations
 
+import ctypes
 import gc
 import importlib
 import json
@@ -159,11 +160,44 @@ def _landlock_works() -> int:
     return version if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 else 0
 
 
+_MADV_HUGEPAGE, _MADV_COLLAPSE = 14, 25  # Linux >= 6.1 for the second
+_HUGE = 2 << 20
+
+
+def _huge_pages() -> int:
+    """Back this server's private writable memory with transparent huge pages: the number of regions collapsed.
+
+    A fork then copies one page-table entry per 2 MiB instead of 512 (a fork and exit of the torch-warm
+    server: 26 ms -> 9 ms on this project's machine); a child's first write into such a page splits it
+    and copies 4 KiB, as before (Linux >= 5.8). Where the kernel refuses (THP off, an old kernel),
+    nothing changes.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+        with open("/proc/self/maps") as fh:
+            maps = fh.read().splitlines()
+    except (OSError, AttributeError):
+        return 0
+    done = 0
+    for line in maps:
+        fields = line.split()
+        anonymous = len(fields) < 6 or fields[5] == "[heap]"
+        if not fields[1].startswith("rw") or fields[1][3] != "p" or not anonymous:
+            continue
+        lo, hi = (int(x, 16) for x in fields[0].split("-"))
+        lo, hi = (lo + _HUGE - 1) & ~(_HUGE - 1), hi & ~(_HUGE - 1)
+        if hi > lo and libc.madvise(lo, hi - lo, _MADV_HUGEPAGE) == 0 and libc.madvise(lo, hi - lo, _MADV_COLLAPSE) == 0:
+            done += 1
+    return done
+
+
 def main() -> None:
     """Serve jobs until the control socket closes."""
     fd, uid_arg = int(sys.argv[1]), int(sys.argv[2])
     private_dev = len(sys.argv) > 3 and sys.argv[3] == "1"
-    if len(sys.argv) > 4 and sys.argv[4] == "1":
+    many_jobs = len(sys.argv) > 4 and sys.argv[4] == "1"
+    if many_jobs:
         for name in LAZY_IMPORTS:
             try:
                 importlib.import_module(name)
@@ -171,6 +205,8 @@ def main() -> None:
                 pass
     # every object so far is the server's: no collection in a child walks (and so copies) their pages
     gc.freeze()
+    if many_jobs:  # 0.7 s once, about 17 ms less for every job
+        _huge_pages()
     uid = None if uid_arg < 0 else uid_arg
     sock = socket.socket(fileno=fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
