@@ -43,7 +43,7 @@ def run_trusting(a: Assignment, name: str, data: bytes) -> StoredObservations:
         return StoredObservations(submission=name, sha256=src.sha256, assignment=a.name,
                                   probe_fingerprint=a.probe_fingerprint, load_failure=src.message)
     t0 = time.monotonic()
-    child._seed(a.seed)
+    child.seed_generators(a.seed)
     records: dict[str, ProbeRecord] = {}
     load_error = None
     had_otter = "otter" in sys.modules

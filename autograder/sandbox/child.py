@@ -68,7 +68,7 @@ def _write_source(source: str, workdir: str | None) -> str:
     return path
 
 
-def _seed(seed: int) -> None:
+def seed_generators(seed: int) -> None:
     """Seed every global generator honest code draws from, as torch's."""
     torch.manual_seed(seed)
     random.seed(seed)
@@ -118,7 +118,7 @@ def run_job(spec: dict, out_fd: int) -> None:
     labels: list[str] = spec["line_labels"]
     memory_mb = int(spec.get("limits", {}).get("memory_mb", 0))
     torch.set_num_threads(1)
-    _seed(spec["seed"])
+    seed_generators(spec["seed"])
     SUBMISSION_FILENAME = _write_source(spec["source"], spec.get("workdir"))
     channel.send(type="hello", pid=os.getpid())
     try:
