@@ -6,6 +6,7 @@ parent validates it, and verifies every observation against its own inputs (`ver
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
@@ -25,6 +26,7 @@ SUBMISSION_FILENAME = "<submission>"  # until run_job writes the source to a rea
 _write = os.write
 _dumps = json.dumps
 _monotonic = time.monotonic
+_collect = gc.collect
 _ENFORCE = re.compile(r"^\[enforce fail at [^\]]*\] [^.]*\. ")
 _set_default_dtype = torch.set_default_dtype
 _float32 = torch.float32
@@ -144,4 +146,8 @@ def run_job(spec: dict, out_fd: int) -> None:
             channel.send(type="observation", probe=p["id"], observation=obs, seconds=_monotonic() - start)
         except BaseException as exc:  # noqa: BLE001 - SystemExit included: it costs this probe only
             channel.send(type="probe_error", probe=p["id"], error=_error(exc, labels, memory_mb), seconds=_monotonic() - start)
+        # what the probe left in reference cycles (an exception's frames, the submission's own) is freed now,
+        # out of the except block, not at the next automatic collection, which may come after the next probe
+        # ran out of memory (the server's objects are frozen: this walks only the job's own, about 1 ms)
+        _collect()
     channel.send(type="done")
