@@ -91,6 +91,7 @@ def encode_bytes(raw: bytes) -> str:
 
 
 def _decode(text: str, expected: int) -> bytes:
-    d = zlib.decompressobj()
-    raw = d.decompress(base64.b64decode(text, validate=True), expected + 1)
-    return raw
+    try:
+        return zlib.decompressobj().decompress(base64.b64decode(text, validate=True), expected + 1)
+    except zlib.error as exc:  # a ValueError, so that validation reports it as bad data (the child's, or a damaged file's)
+        raise ValueError(f"data is not zlib-compressed ({exc})") from None

@@ -1,6 +1,7 @@
 """Tensors as plain data: size-checked on the way in (each, and summed per observation), decoded once, compared by their fields."""
 from __future__ import annotations
 
+import base64
 import json
 
 import numpy as np
@@ -18,6 +19,8 @@ def test_tensor_data_round_trip_equality_and_size_check():
     assert t == u and ModelCall(batch=0, output=t, output_type="Tensor") == ModelCall(batch=0, output=u, output_type="Tensor")  # cached arrays take no part
     with pytest.raises(ValidationError, match="bytes"):
         TensorData(dtype="float32", shape=(3, 3), data=t.data)
+    with pytest.raises(ValidationError, match="not zlib-compressed"):  # not a crash of the validation
+        TensorData(dtype="float32", shape=(2, 3), data=base64.b64encode(b"not zlib").decode())
 
 
 def _zeros(mib: int) -> dict:
