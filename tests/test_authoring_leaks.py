@@ -93,16 +93,22 @@ def project_dists(tmp_path_factory) -> list[Path]:
     return sorted(out.iterdir())
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", NAMES)
-def test_assign_student_folder_and_student_wheel_hold_no_hidden_test(tmp_path, name):
-    base = build_assignment(name, tmp_path)
+def _student_texts(base: Path) -> dict[str, str]:
+    """Every text students are handed by `assign`: the student folder's files and its wheel's members."""
     texts: dict[str, str] = {}
     for p in sorted((base / "student").rglob("*")):
         if p.suffix == ".whl":
             texts.update(_archive_texts(p))
         elif p.is_file():
             texts[p.name] = p.read_text(encoding="utf-8")
+    return texts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_assign_student_folder_and_student_wheel_hold_no_hidden_test(tmp_path, name):
+    base = build_assignment(name, tmp_path)
+    texts = _student_texts(base)
     assert any(k.endswith(f"_assignments/{name}/public.json") for k in texts)  # the public part is there
     assert any(k.endswith(".dist-info/METADATA") and f"Name: {DISTRIBUTION}" in v for k, v in texts.items())
     assert _leaks(texts, name) == []
@@ -154,12 +160,7 @@ def test_own_check_kinds_used_only_by_hidden_tests_stay_out_of_the_student_parts
     ca.make(tmp_path / "assignments", tests=ca.HIDDEN_TEST)  # sheet 04 with `step_bounded` in a hidden test only
     monkeypatch.setenv("AUTOGRADER_ASSIGNMENTS", str(tmp_path / "assignments"))
     base = build_assignment(ca.NAME, tmp_path / "dist")
-    texts: dict[str, str] = {}
-    for p in sorted((base / "student").rglob("*")):
-        if p.suffix == ".whl":
-            texts.update(_archive_texts(p))
-        elif p.is_file():
-            texts[p.name] = p.read_text(encoding="utf-8")
+    texts = _student_texts(base)
     assert not any(k.endswith((f"/{RUBRIC_CHECKS}", f"/{PUBLIC_CHECKS}")) and "_assignments" in k for k in texts)
     assert not any("step_bounded" in v or "def step_bounded" in v for v in texts.values())  # neither the kind nor its code
     assert _leaks(texts, ca.NAME) == []
