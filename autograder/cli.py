@@ -147,8 +147,6 @@ def check(
     assignment: Annotated[Optional[str], typer.Option(help="Assignment name (default: the one your notebook records, else the default).")] = None,
 ) -> None:
     """Check your own work against the public tests. Exit status 1 if one fails."""
-    global _LEAVE_AT_ONCE
-    _LEAVE_AT_ONCE = True  # the `autograder` process ends without tearing down torch and scipy (see `main`)
     try:
         tests, stored = api.check(path, assignment=assignment, question=question)
     except (FileNotFoundError, ValueError, RuntimeError) as exc:
@@ -329,7 +327,7 @@ def audit(
     raise typer.Exit(1 if report.failed else 0)
 
 
-_LEAVE_AT_ONCE = False  # set by a command whose process has nothing left to clean up when it returns
+LEAVE_AT_ONCE = frozenset({"check"})  # commands whose process has nothing left to clean up when they return
 
 
 def main() -> None:
@@ -338,7 +336,7 @@ def main() -> None:
     try:
         app()
     except SystemExit as exc:
-        if not _LEAVE_AT_ONCE:
+        if not LEAVE_AT_ONCE.intersection(sys.argv[1:2]):  # the command is the first argument
             raise
         sys.stdout.flush()
         sys.stderr.flush()

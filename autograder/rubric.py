@@ -8,10 +8,10 @@ from autograder.assignment import Assignment, TestSpec
 from autograder.model import CheckResult, Outcome, ProbeError, ProbeRecord, TestResult, Visibility
 
 
-def _check(test: TestSpec, record: ProbeRecord | None, assignment: Assignment) -> CheckResult:
+def _check(test: TestSpec, record: ProbeRecord | None, own: dict) -> CheckResult:
+    """`test`'s check on its record; `own`: the assignment's own check kinds (name -> function)."""
     if record is None:
         return CheckResult.fail(f"{test.key}: not observed", outcome=Outcome.ERROR)
-    own = assignment.custom_kinds()
     try:
         return checks.run(test.check, record, test.args, own)
     except Exception as exc:  # noqa: BLE001 - one check must not cost the batch
@@ -35,6 +35,7 @@ def score(assignment: Assignment, records: dict[str, ProbeRecord], *, public_onl
           grader_error: str | None = None) -> list[TestResult]:
     """Every test of the assignment, in rubric order, scored from the probe records."""
     results: list[TestResult] = []
+    own = assignment.custom_kinds()
     for test in assignment.tests:
         if public_only and test.visibility != "public":
             continue
@@ -42,7 +43,7 @@ def score(assignment: Assignment, records: dict[str, ProbeRecord], *, public_onl
             res = CheckResult(passed=False, outcome=Outcome.GRADER_ERROR, detail=grader_error,
                               message="grader error: this submission could not be graded; your instructor has been told")
         else:
-            res = _check(test, records.get(test.probe), assignment)
+            res = _check(test, records.get(test.probe), own)
         results.append(TestResult(
             key=test.key, name=test.name, question=test.question, max_score=test.points,
             score=test.points if res.passed else 0.0, visibility=test.gradescope_visibility,

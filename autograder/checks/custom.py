@@ -25,6 +25,7 @@ import traceback
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from autograder.model import CheckResult
@@ -73,7 +74,7 @@ class CustomChecks:
         except (OSError, UnicodeDecodeError) as exc:
             raise CustomChecksError(f"{path}: cannot read the assignment's own checks ({exc})") from None
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.source.encode("utf-8")).hexdigest()
 

@@ -107,11 +107,11 @@ def problem(record) -> str | None:
 
 def _stat(path: str | Path | None, *, content: bool = True) -> tuple[int, ...] | None:
     """Owner, mode and inode of `path`; with `content`, also its size and mtime (a directory's: entries added or removed)."""
-    try:
-        st = os.stat(path) if path else None
-    except OSError:
+    if not path:
         return None
-    if st is None:
+    try:
+        st = os.stat(path)
+    except OSError:
         return None
     return (st.st_mode, st.st_uid, st.st_gid, st.st_ino) + ((st.st_size, st.st_mtime_ns) if content else ())
 
@@ -183,12 +183,12 @@ def passed_before(key: str) -> bool:
 
 def remember(key: str) -> None:
     """Record that a canary with this key passed (nothing if there is no private cache dir)."""
+    from autograder.report.files import write_atomic
+
     where = _private_dir()
     if where is None:
         return
-    tmp = where / f".canary-{key}.{os.getpid()}.tmp"
     try:
-        tmp.write_text(json.dumps({"key": key, "passed_at": time.time()}))
-        os.replace(tmp, where / f"canary-{key}")
+        write_atomic(where / f"canary-{key}", json.dumps({"key": key, "passed_at": time.time()}))
     except OSError:
-        tmp.unlink(missing_ok=True)
+        pass  # not remembered: the next worker runs the canary again
