@@ -21,10 +21,16 @@ VERSIONS: dict[str, str] = {name: "1" for name in NAMES} | {  # 2: judged from t
     name: "2" for name in ("forward_shape", "gradients_reach", "noise_structure", "pathwise_gradient", "variance_positive")}
 
 
-def preload() -> None:
-    """Import the checks now (e.g. in a thread, while a sandbox worker starts)."""
-    from autograder.checks import registry, stats  # noqa: F401
+def preload(*, statistics: bool = True) -> None:
+    """Import the checks now (e.g. in a thread, while a sandbox worker starts).
+
+    `statistics`: scipy.stats too (0.5 s more); the statistical checks import it on first use anyway.
+    """
+    from autograder.checks import registry  # noqa: F401
     from autograder.probes import nets  # noqa: F401 - and torch with it
+
+    if statistics:
+        from autograder.checks import stats  # noqa: F401 - and scipy.stats with it
 
 
 def run(name: str, record: ProbeRecord, args: dict, custom: Mapping[str, Callable[..., CheckResult]] | None = None) -> CheckResult:
