@@ -9,6 +9,7 @@ ends the submission: nothing that child reported counts.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import json
 import os
 import select
@@ -25,8 +26,18 @@ from autograder.sandbox import canary, cgroups, procs, protocol, slots, wire
 from autograder.sandbox.exits import Exit
 from autograder.sandbox.isolation import UID_BASE, Level, available, readable_roots, tunnels, worker_command
 
+_RESULT_PIPE_BYTES = 1 << 20  # a whole job's observations (sheet 03: about 300 KB); Linux's default maximum
 _DRAIN_SECONDS = 1.0  # after the child is gone, how long its pipes may stay open (held by nothing we can kill)
 _KILL_GRACE_SECONDS = 30.0  # a worker that has not reported the end of a killed child by then is replaced
+
+
+def _widen(fd: int) -> None:
+    """Let the child write all of a probe's observations (about 80 KB) without waiting for the parent to read them:
+    it ends, and its worker takes the next job, while the parent is busy scoring. The default pipe holds 64 KiB."""
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _RESULT_PIPE_BYTES)
+    except OSError:  # above /proc/sys/fs/pipe-max-size, or the user's pipe quota is spent: the default works too
+        pass
 
 
 def _memfd(data: bytes) -> int:
@@ -324,6 +335,7 @@ class Worker:
         if self._cgroup is not None:  # the warm server as measured at start, plus the job's allowance
             self._cgroup.limit(self._cgroup_base + (limits.memory_mb << 20), limits.max_processes + 4)
         pipes = [os.pipe() for _ in range(3)]
+        _widen(pipes[0][1])
         spec = self._spec(job, limits, state)
         spec_fd = _memfd(json.dumps(spec).encode())  # read by the job's child only, never by the server
         try:
