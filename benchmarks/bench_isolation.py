@@ -32,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import baseline  # noqa: E402
 from bench_grade import PY, ROOT, TreeMemory, build_class, timed  # noqa: E402
+from treecpu import TreeCPU  # noqa: E402
 
 
 def _ms(xs: list[float]) -> str:
@@ -212,13 +213,14 @@ class _Busy:
         return (busy - self.start[0]) / max(1, total - self.start[1])
 
 
-def class_run(class_dir: Path, tmp: Path, jobs: int, n: int) -> float:
-    """The class through `grade --jobs J` and through the trusting baseline, back to back."""
+def class_run(class_dir: Path, tmp: Path, jobs: int, n: int) -> tuple[float, float | None]:
+    """The class through `grade --jobs J` and through the trusting baseline, back to back: (wall ratio, CPU ratio)."""
     print(f"\n== the class of {n}: grade --jobs {jobs} beside the trusting baseline ==")
     print(f"load before: {os.getloadavg()[0]:.1f}")
     busy = _Busy()
-    g_s, r, g_mem = timed([PY, "-m", "autograder", "grade", str(class_dir), "--out", str(tmp / "grades"),
-                           "--jobs", str(jobs), "--force"], memory=True)
+    g_cpu, b_cpu = TreeCPU.make("bench-grade"), TreeCPU.make("bench-baseline")
+    cmd = [PY, "-m", "autograder", "grade", str(class_dir), "--out", str(tmp / "grades"), "--jobs", str(jobs), "--force"]
+    g_s, r, g_mem = timed(g_cpu.wrap(cmd) if g_cpu else cmd, memory=True)
     if r.returncode != 0:
         sys.exit(f"grade failed: {r.stderr[-2000:]}")
     g_busy = busy.fraction()
@@ -226,7 +228,7 @@ def class_run(class_dir: Path, tmp: Path, jobs: int, n: int) -> float:
     busy = _Busy()
     cmd = [PY, str(Path(__file__).with_name("baseline.py")), str(class_dir), "--out", str(tmp / "base"), "--jobs", str(jobs)]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(b_cpu.wrap(cmd) if b_cpu else cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     b_mem = BaselineMemory(proc.pid)
     b_mem.start()
     _, err = proc.communicate()
@@ -244,10 +246,19 @@ def class_run(class_dir: Path, tmp: Path, jobs: int, n: int) -> float:
           f"peak memory {g_mem.peak_total / 2**20:.0f} MiB whole tree, {g_mem.peak_worker / 2**20:.0f} MiB per sandbox worker")
     print(f"trusting baseline --jobs {jobs}: {len(base)} in {b_s:.1f} s ({b_s / max(1, len(base)) * 1000:.0f} ms each); "
           f"peak memory {b_mem.peak_total / 2**20:.0f} MiB whole tree, {b_mem.peak_worker / 2**20:.0f} MiB per process")
+    cpu_ratio = None
+    if g_cpu and b_cpu:
+        gc_s, bc_s = g_cpu.seconds(), b_cpu.seconds()
+        cpu_ratio = gc_s / bc_s
+        print(f"CPU time of the whole tree (steadier than wall-clock on a shared machine): grade {gc_s:.1f} s, "
+              f"baseline {bc_s:.1f} s, ratio {gc_s / bc_s:.2f}")
+    for group in (g_cpu, b_cpu):
+        if group:
+            group.remove()
     print(f"RATIO grade/baseline: {g_s / b_s:.2f} (target <= 1.5)")
     print(f"scores that differ between the two: {len(differ)} of {len(graded)}"
           + (f" (e.g. {', '.join(differ[:4])})" if differ else ""))
-    return g_s / b_s
+    return g_s / b_s, cpu_ratio
 
 
 def student_side(tmp: Path, audit: bool) -> None:
@@ -304,10 +315,13 @@ def main() -> None:
         if args.sample:
             profile(tmp / "class", args.sample, tmp)
         if not args.no_class:
-            ratios = [class_run(tmp / "class", tmp, args.jobs, args.n) for _ in range(args.repeat)]
+            runs = [class_run(tmp / "class", tmp, args.jobs, args.n) for _ in range(args.repeat)]
+            ratios, cpu = [w for w, _ in runs], [c for _, c in runs if c is not None]
             if len(ratios) > 1:
                 print(f"\nRATIOS of {len(ratios)} runs: {', '.join(f'{r:.2f}' for r in ratios)}; "
                       f"median {statistics.median(ratios):.2f} (target <= 1.5)")
+                if cpu:
+                    print(f"CPU RATIOS: {', '.join(f'{r:.2f}' for r in cpu)}; median {statistics.median(cpu):.2f}")
         if not args.no_student:
             student_side(tmp, not args.no_audit)
         shutil.rmtree(tmp / "class", ignore_errors=True)
