@@ -6,6 +6,7 @@ replace some formulas, with the message to give when the submission matches that
 """
 from __future__ import annotations
 
+import ast
 import math
 
 import numpy as np
@@ -44,10 +45,37 @@ def _shape_problem(got: dict[str, np.ndarray], ref: dict, compare: list[str]) ->
     return None
 
 
-def _matches(got: dict[str, np.ndarray], ref: dict, compare: list[str], rtol: float, atol: float) -> str | None:
+def _log_valued(formulas: dict[str, str]) -> set[str]:
+    """The outputs whose rubric formula is `log(...)` of a quantity."""
+    def is_log(text: str) -> bool:
+        try:
+            node = ast.parse(text, mode="eval").body
+        except SyntaxError:
+            return False
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "log" and len(node.args) == 1
+
+    return {name for name, text in formulas.items() if is_log(text)}
+
+
+def _forgive_log_noise(got: np.ndarray, ref: np.ndarray, rtol: float, atol: float) -> np.ndarray:
+    """`ref` with the rows where a log-valued `got` is right in the quantity's own scale taken as right.
+
+    A row is right there when got is finite and |exp(got) - exp(ref)| <= atol + rtol exp(ref): e.g.
+    log(|det| + 1e-7) at a near-singular det = 1e-4 is 1e-3 off in the log, 1e-7 off in the det.
+    """
+    near = np.isfinite(got) & (np.abs(np.exp(got) - np.exp(ref)) <= atol + rtol * np.exp(ref))
+    return np.where(near, got, ref)
+
+
+def _matches(got: dict[str, np.ndarray], ref: dict, compare: list[str], rtol: float, atol: float,
+             logs: set[str] = frozenset()) -> str | None:  # type: ignore[assignment]
+    """None if every output in `compare` equals the reference; the outputs in `logs` may instead agree
+    after exp (see `_forgive_log_noise`)."""
     for name in compare:
-        problem = mismatch(got[name], np.broadcast_to(ref[name], got[name].shape), rtol=rtol, atol=atol,
-                           where=lambda idx: f"row {idx[0]}" if idx else "")
+        want = np.broadcast_to(ref[name], got[name].shape)
+        if name in logs:
+            want = _forgive_log_noise(got[name], want, rtol, atol)
+        problem = mismatch(got[name], want, rtol=rtol, atol=atol, where=lambda idx: f"row {idx[0]}" if idx else "")
         if problem:
             return f"`{name}`: {problem}"
     return None
@@ -61,7 +89,8 @@ def _cause(got: dict, formulas: dict, values: dict, given: dict, compare: list[s
         except (ArithmeticError, ValueError):
             continue
         names = [n for n in compare if n in cause.get("compare", compare)]
-        if _shape_problem(got, ref, names) is None and _matches(got, ref, names, rtol, atol) is None:
+        logs = _log_valued({**formulas, **cause["formulas"]})
+        if _shape_problem(got, ref, names) is None and _matches(got, ref, names, rtol, atol, logs) is None:
             return f" Likely cause: {cause['message']}"
     return ""
 
@@ -100,6 +129,7 @@ def module_matches(record: ProbeRecord, *, subject: str, compare: list[str], giv
 
     `given`: steps taken from the submission's own methods (e.g. its corrected vector), else the
     rubric's own formulas; `alternatives`: formula replacements that are also right for this test.
+    An output whose formula is `log(q)` is also right where exp of it agrees with q (`_forgive_log_noise`).
     """
     def judge(obs: LogdetModuleObservation, call: ParameterSetCall) -> str | None:
         got, values, mine = _outputs(call, obs.outputs), {**_values(call), "z": obs.z.array().astype(np.float64)}, _given(call, given)
@@ -109,7 +139,8 @@ def module_matches(record: ProbeRecord, *, subject: str, compare: list[str], giv
                 ref = _reference(obs.formulas, values, own, override)
             except (ValueError, TypeError, ArithmeticError):  # e.g. a method's value of another shape
                 continue
-            problem = _shape_problem(got, ref, compare) or _matches(got, ref, compare, rtol, atol)
+            logs = _log_valued({**obs.formulas, **(override or {})})
+            problem = _shape_problem(got, ref, compare) or _matches(got, ref, compare, rtol, atol, logs)
             if problem is None:
                 return None
             first = first or problem
@@ -120,7 +151,8 @@ def module_matches(record: ProbeRecord, *, subject: str, compare: list[str], giv
 
 def logdet_matches_jacobian(record: ProbeRecord, *, subject: str, output: str, given: list[str] = (),  # type: ignore[assignment]
                             causes: list[dict] = (), rtol: float = 1e-5, atol: float = 1e-6) -> CheckResult:  # type: ignore[assignment]
-    """The returned `output` equals log |det J| of forward itself (autograd jacobian + slogdet), row by row."""
+    """The returned `output` equals log |det J| of forward itself (autograd jacobian + slogdet), row by row,
+    in the log or, where |det J| is near 0, in |det J| itself (`_forgive_log_noise`)."""
     def judge(obs: LogdetModuleObservation, call: ParameterSetCall) -> str | None:
         if call.jacobian_error is not None:
             return error_text("the jacobian of forward (torch.autograd.functional.jacobian)", call.jacobian_error)
@@ -130,7 +162,8 @@ def logdet_matches_jacobian(record: ProbeRecord, *, subject: str, output: str, g
         jac = call.jacobian_logabsdet.array().astype(np.float64)
         if output not in got or got[output].ndim != 1 or len(got[output]) < len(jac):
             return f"`{output}` has shape {got[output].shape if output in got else None}, expected one value per row"
-        problem = mismatch(got[output][:len(jac)], jac, rtol=rtol, atol=atol, where=lambda idx: f"row {idx[0]}")
+        mine = got[output][:len(jac)]
+        problem = mismatch(mine, _forgive_log_noise(mine, jac, rtol, atol), rtol=rtol, atol=atol, where=lambda idx: f"row {idx[0]}")
         if problem is None:
             return None
         values = {**_values(call), "z": obs.z.array().astype(np.float64)}
