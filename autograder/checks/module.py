@@ -14,7 +14,7 @@ import numpy as np
 from autograder.checks.messages import error_text, mismatch, observed
 from autograder.model import CheckResult, LayerStackObservation, LogdetModuleObservation, Outcome, ProbeRecord
 from autograder.model_module import ParameterSetCall, StackCall
-from autograder.probes.expressions import NUMPY, evaluate
+from autograder.probes.expressions import NUMPY, ExpressionModule, evaluate
 
 
 def _values(call: ParameterSetCall) -> dict[str, np.ndarray]:
@@ -230,9 +230,19 @@ def stack_inverse(obs: LayerStackObservation, x: np.ndarray) -> np.ndarray:
     return y
 
 
+def _stack_error(subject: str, err) -> str:
+    """error_text, and when the error names the grader's own layer class, what that class is."""
+    text = error_text(subject, err)
+    if err.kind == "exception" and f"'{ExpressionModule.__name__}'" in (err.message or ""):
+        text += (f" (`{ExpressionModule.__name__}` is the grader's own layer, put into your container in place of "
+                 "yours so that a mistake in the layer is not charged twice: it has only the methods the contract "
+                 "names, so call the layers through those)")
+    return text
+
+
 def _pair(call: StackCall, subject: str, n: int, dim: int) -> tuple[np.ndarray, np.ndarray] | CheckResult:
     if call.error is not None:
-        return CheckResult.fail(error_text(subject, call.error), outcome=Outcome.ERROR)
+        return CheckResult.fail(_stack_error(subject, call.error), outcome=Outcome.ERROR)
     x, lp = (t.array().astype(np.float64) for t in call.outputs or [])
     if x.shape != (n, dim) or lp.shape != (n,):
         return CheckResult.fail(f"{subject} returned shapes {x.shape} and {lp.shape}, expected {(n, dim)} and {(n,)}")
@@ -358,7 +368,7 @@ def gradients_reach_parameters(record: ProbeRecord, *, subject: str, n: int) -> 
         return obs
     first = obs.samples[0] if obs.samples else None
     if first is None or first.error is not None:
-        return CheckResult.fail(error_text(f"{subject}.sample({n})", first.error) if first and first.error
+        return CheckResult.fail(_stack_error(f"{subject}.sample({n})", first.error) if first and first.error
                                 else f"{subject}.sample({n}) was not observed", outcome=Outcome.ERROR)
     if first.grad_error is not None:
         return CheckResult.fail(error_text("the backward pass from sample's outputs", first.grad_error), outcome=Outcome.ERROR)
