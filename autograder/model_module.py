@@ -38,6 +38,7 @@ class HeldChildren(Frozen):
     type_name: str
     count: int | None = None
     children: list[str] = []
+    distinct: int | None = None  # how many different module objects (`[layer] * K` holds one); None in older observations
 
 
 class StackCall(Frozen):

@@ -7,12 +7,13 @@ from autograder.model import CheckResult, Outcome, ProbeRecord
 
 
 def _norm(text: str) -> str:
-    return "".join(text.split()).lower()
+    """Without case, spaces, underscores or hyphens: "Variational inference" is "variational_inference"."""
+    return "".join(text.replace("_", " ").replace("-", " ").split()).lower()
 
 
 def answer_is(record: ProbeRecord, *, answer: str, expected: bool | str, choices: list[str] = (),  # type: ignore[assignment]
               hint: str = "") -> CheckResult:
-    """The answer is `expected`; strings compare without case or spaces and must be one of `choices`.
+    """The answer is `expected`; strings compare without case, spaces, underscores or hyphens and must be one of `choices`.
 
     `hint` (from the rubric) is what a wrong choice is told to reconsider.
     """

@@ -280,6 +280,10 @@ def children_held(record: ProbeRecord, *, subject: str, attribute: str, count: i
     if held.count != count or any(c != child for c in held.children):
         return CheckResult.fail(f"{subject}.{attribute} holds {held.count} modules ({', '.join(sorted(set(held.children)))}), "
                                 f"expected {count} {child}")
+    if held.distinct is not None and held.distinct < count:
+        return CheckResult.fail(f"{subject}.{attribute} holds {count} entries but only {held.distinct} different {child} "
+                                f"object(s): the same layer repeated (e.g. `[{child}(dim)] * K`) shares its parameters — "
+                                f"build a new {child} for each entry")
     return CheckResult.ok(f"{subject}.{attribute} holds {count} {child}")
 
 

@@ -85,5 +85,11 @@ class ExpressionModule(nn.Module):
         return method
 
     def forward(self, z: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        scope = evaluate(self._steps, {**self._values(), "z": z}, TORCH)
+        # a student's flow may hand it float32 (a base distribution made at import, a `.float()`): the
+        # grader's own layer computes in its own dtype; float32 values are exact in float64
+        values = self._values()
+        dtype = next(iter(values.values())).dtype if values else z.dtype
+        if isinstance(z, torch.Tensor) and z.is_floating_point() and z.dtype != dtype:
+            z = z.to(dtype)
+        scope = evaluate(self._steps, {**values, "z": z}, TORCH)
         return tuple(scope[name] for name in self._outputs)  # type: ignore[misc]

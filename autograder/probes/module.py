@@ -105,10 +105,19 @@ def _set(module: nn.Module, values: dict[str, torch.Tensor], target: str) -> dic
 
 
 def _logabsdet_rows(module: nn.Module, z: torch.Tensor, rows: int) -> torch.Tensor:
-    def row_map(zi: torch.Tensor) -> torch.Tensor:
-        return module(zi[None])[0][0]
+    """log |det| of each row's Jacobian, from one forward call on the first `rows` rows together.
 
-    return torch.stack([_slogdet(_jacobian(row_map, z[i].clone()))[1] for i in range(min(rows, len(z)))])
+    Not one call per row: a batch of one row is a valid input, but code that squeezes its batch
+    dimension fails on it, and that is not what the log-det test grades. The Jacobian of the batch
+    is (K, D, K, D); a row-wise map's row k is its block [k, :, k, :].
+    """
+    k = min(rows, len(z))
+
+    def batch_map(zs: torch.Tensor) -> torch.Tensor:
+        return module(zs)[0]
+
+    jac = _jacobian(batch_map, z[:k].clone())
+    return torch.stack([_slogdet(jac[i, :, i, :])[1] for i in range(k)])
 
 
 def _in_dtype(options: dict, fn):
@@ -183,7 +192,8 @@ def _stack(ns: dict, target: str, seed: int, options: dict, labels: list[str], f
     own = getattr(module, attr, None)
     held = {"type_name": type(own).__name__,
             "count": len(own) if isinstance(own, nn.ModuleList) else None,
-            "children": [type(c).__name__ for c in own] if isinstance(own, nn.ModuleList) else []}
+            "children": [type(c).__name__ for c in own] if isinstance(own, nn.ModuleList) else [],
+            "distinct": len({id(c) for c in own}) if isinstance(own, nn.ModuleList) else None}
     grader = _grader_layers(options, layers)
     setattr(module, attr, grader)
     params = {f"{k}.{n}": encode.tensor(p) for k, layer in enumerate(grader) for n, p in layer.named_parameters()}
