@@ -117,14 +117,15 @@ def _variance(model: object, build_error: dict | None, h: list[torch.Tensor], la
         out["grid_error"] = _observed(exc, labels, filename)
     try:
         for k, hk in enumerate(h):
-            hh = hk.detach().clone().requires_grad_(True)
+            leaf = hk.detach().clone().requires_grad_(True)
             with torch.enable_grad():
+                hh = leaf.clone()  # not a leaf, as g's output in forward: variance may work in place (h.clamp_)
                 v = fn(hh)
             if not isinstance(v, torch.Tensor):
                 raise ProbeFailure("bad_value", f"variance(h) returned {type(v).__name__}, expected a Tensor")
             out["at_h"].append(encode.tensor(v))
-            if k == 0 and v.requires_grad and v.shape == hh.shape:
-                (slope,) = _autograd_grad(v.sum(), hh, allow_unused=True)
+            if k == 0 and v.requires_grad and v.shape == leaf.shape:
+                (slope,) = _autograd_grad(v.sum(), leaf, allow_unused=True)
                 if slope is not None:
                     out["slope_at_h"] = encode.tensor(slope)
     except BaseException as exc:  # noqa: BLE001
@@ -143,7 +144,9 @@ def probe(ns: dict, target: str, seed: int, options: dict, labels: list[str], fi
     pair = nets.linear(seed, float(options.get("encoder_scale", 2.0)), float(options.get("decoder_scale", 1.5)))
     obs["linear"], model = _run(cls, pair, xs, call_batches(int(options.get("calls", 3))), seed, labels, filename)
     if options.get("variance"):
+        g = pair[0]
+        dtype = next(g.parameters()).dtype  # the model may have converted g (g.double()): values are verified
         with torch.no_grad():
-            h = [pair[0](x) for x in xs]
+            h = [g(x.to(dtype)) for x in xs]
         obs["variance"] = _variance(model, obs["linear"].get("build_error"), h, labels, filename)
     return obs

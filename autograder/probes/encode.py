@@ -91,6 +91,10 @@ def error(exc: BaseException, labels: list[str], filename: str) -> dict:
         msg = text(str(exc))[:2000]
     except BaseException:  # noqa: BLE001 - a hostile __str__ must not break the report
         msg = "<unprintable>"
+    if _isinstance(exc, ModuleNotFoundError):  # whose fault depends on what the module is: say both
+        msg += (" — the grader imports your file alone, with Python's standard library and the grading environment's "
+                "packages: a module of your own that was not handed in, or a package that environment lacks, cannot be "
+                "imported (inline or remove it; if your course's environment has that package, tell the course staff)")
     out_of_memory = (_isinstance(exc, MemoryError) or "can't allocate memory" in msg
                      or (_isinstance(exc, OSError) and getattr(exc, "errno", None) == errno.ENOMEM))
     return {"kind": "memory" if out_of_memory else "exception", "message": msg, "exc_type": type(exc).__name__, "where": where}
