@@ -28,7 +28,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-PROBE_CODE_VERSION = "2"  # bump when what a probe records changes (2: models judged from their outputs, see probes.autoencoder)
+PROBE_CODE_VERSION = "3"  # bump when what a probe records changes (2: models judged from their outputs, see probes.autoencoder;
+# 3: variance(h) probed at a non-leaf h in g's dtype, the log-det Jacobian on a batch of rows, distinct layer objects)
 RUBRIC = "assignment.toml"  # the whole rubric (instructor side)
 PUBLIC = "public.json"  # its public part (generated; what the student package carries)
 CONFIG = "config.toml"  # settings of the assignments folder itself (the default assignment)
