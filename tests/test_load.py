@@ -59,7 +59,8 @@ def test_notebook_ipython_syntax_is_read_as_ipython_reads_it(tmp_path):
     assert src.labels[lines.index("u = 5")] == "cell 3, line 3"
 
 
-def test_cell_magics_time_capture_run_their_body_writefile_does_not(tmp_path):
+def test_cell_magics_time_capture_run_their_body_writefile_does_not(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # %%writefile writes helper.py into the working directory
     p = _nb(tmp_path / "n.ipynb", [
         nbformat.v4.new_code_cell("%%time\na = 1\nmath?"),
         nbformat.v4.new_code_cell("%%capture out\nb = 2"),
@@ -77,6 +78,7 @@ def test_cell_magics_time_capture_run_their_body_writefile_does_not(tmp_path):
     ns: dict = {}
     exec(compile(src.text.replace("d = undefined_name", "d = 4"), "nb", "exec"), ns)
     assert (ns["a"], ns["b"], ns["c"], ns["d"], ns["shown"]) == (1, 2, 3, 4, "")  # `out` is bound, as IPython binds it
+    assert (tmp_path / "helper.py").read_text() == "raise SystemExit('must not run')\n"  # written, not run
 
 
 def test_labels_stay_right_when_ipython_joins_or_drops_lines(tmp_path):
@@ -212,7 +214,7 @@ def test_ipython_leaves_plain_python_as_it_is_so_the_loader_may_skip_it():
     assert len(files) > 20
     manager = TransformerManager()
     for f in files:
-        text = f.read_text().strip("\n") + "\n"
+        text = load.load(f).text.strip("\n") + "\n"  # decoded as Python decodes it (one file is cp1252)
         assert manager.transform_cell(text) == text, f.name
 
 
@@ -263,3 +265,149 @@ def test_a_fifo_swapped_in_is_refused_not_waited_on(tmp_path):
     with pytest.raises(OSError) as err:
         load.read(files[0], within=tmp_path)
     assert err.value.strerror == "not a regular file"
+
+
+def test_a_pep263_declaration_is_honoured_and_undeclared_non_utf8_is_refused(tmp_path):
+    text = "# -*- coding: cp1252 -*-\n# Übung – Lösung\nx = 'é'\n"
+    p = tmp_path / "win.py"
+    p.write_bytes(text.encode("cp1252"))
+    src = load.load(p)
+    assert isinstance(src, load.Source) and src.text == text and _run(src)["x"] == "é"
+    bom = tmp_path / "bom.py"
+    bom.write_bytes(b"\xef\xbb\xbfx = '\xc3\xa9'\n")
+    assert load.load(bom).text == "x = 'é'\n"
+    cases = {b"x = 1\n# \xdcbung\n": "is not UTF-8 text (byte 8): save it as UTF-8, or name its encoding on line 1",
+             b"# coding: klingon\nx = 1\n": "has an encoding declaration Python cannot use (unknown encoding: klingon)",
+             b"\xef\xbb\xbf# coding: latin-1\nx = 1\n": "has an encoding declaration Python cannot use",
+             b"# coding: cp1252\nx = '\x81'\n": "declares the encoding cp1252 (PEP 263), but byte 22 is not cp1252 text"}
+    for data, why in cases.items():
+        res = load.parse(tmp_path / "bad.py", data)
+        assert isinstance(res, load.LoadFailure) and res.message.startswith("bad.py ") and why in res.message, res.message
+        assert "your fault" in res.message
+
+
+def test_the_child_writes_the_source_file_in_its_declared_encoding():
+    """inspect, linecache and TorchScript read submission.py back through its PEP 263 line: they must get the text."""
+    import io
+    import tokenize
+
+    from autograder.sandbox import child
+
+    for text in ("# -*- coding: cp1252 -*-\nx = 'Lösung'\n", "x = 'Lösung'\n", "# coding: latin-1\nx = 'λ'\n"):
+        data = child._as_file(text)
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        if "λ" in text:  # latin-1 cannot hold it (a notebook cell may declare it anyway): UTF-8, as before
+            assert data == text.encode() and encoding == "iso-8859-1"
+        else:
+            assert data.decode(encoding) == text
+
+
+def test_writefile_writes_its_body_where_the_import_finds_it_and_runs_none_of_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    p = _nb(tmp_path / "n.ipynb", [
+        nbformat.v4.new_code_cell("%%writefile helpers_wf.py\nSIDE = 'module'\nraise_here = 1"),
+        nbformat.v4.new_code_cell("%%writefile -a helpers_wf.py\nMORE = 2"),
+        nbformat.v4.new_code_cell("%%writefile /tmp/outside_wf.py\nx = 1"),
+        nbformat.v4.new_code_cell("%%writefile ../up_wf.py\nx = 1"),
+        nbformat.v4.new_code_cell("%%writefile \"{name}.py\"\nx = 1"),
+        nbformat.v4.new_code_cell("%%writefile\nno name"),
+        nbformat.v4.new_code_cell("from helpers_wf import SIDE, MORE\ny = 1 / 0"),
+    ])
+    src = load.load(p)
+    assert isinstance(src, load.Source)
+    assert [src.labels[i] for i, line in enumerate(src.text.splitlines()) if "# (not run)" in line] == [
+        "cell 1, line 2", "cell 1, line 3", "cell 2, line 2", "cell 3, line 2", "cell 4, line 2", "cell 5, line 2",
+        "cell 6, line 2"]
+    monkeypatch.syspath_prepend(str(tmp_path))  # the child puts its working directory first on sys.path
+    with pytest.raises(ZeroDivisionError) as err:
+        _run(src)
+    assert src.label(_failed_line(err.value)) == "cell 7, line 2"
+    assert (tmp_path / "helpers_wf.py").read_text() == "SIDE = 'module'\nraise_here = 1\nMORE = 2\n"
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["helpers_wf.py", "n.ipynb"]  # nothing else written
+    assert not Path("/tmp/outside_wf.py").exists() and not (tmp_path.parent / "up_wf.py").exists()
+    assert "SIDE" not in _run_without_import(src)  # the body defines nothing in the notebook itself
+
+
+def _run_without_import(src: load.Source) -> dict:
+    ns: dict = {}
+    exec(compile(src.text.split("from helpers_wf")[0], "nb", "exec"), ns)
+    return ns
+
+
+def _tagged(tmp_path: Path, *cells: tuple[str, bool]) -> load.Source:
+    meta = {"tags": ["raises-exception"]}
+    src = load.load(_nb(tmp_path / "t.ipynb", [nbformat.v4.new_code_cell(c, metadata=meta if tag else {}) for c, tag in cells]))
+    assert isinstance(src, load.Source)
+    return src
+
+
+def _child_load(src: load.Source, monkeypatch) -> dict:
+    """The child's own loading (in this process: no sandbox needed to see which exceptions pass)."""
+    import sys
+    import types
+
+    from autograder.sandbox import child
+
+    monkeypatch.setitem(sys.modules, "otter", types.ModuleType("otter"))
+    monkeypatch.setitem(sys.modules, "submission", types.ModuleType("submission"))
+    monkeypatch.setattr(child, "SUBMISSION_FILENAME", "nb")
+    return child._load(src.text, src.labels)
+
+
+def test_a_cell_tagged_raises_exception_may_raise_as_nbclient_allows(tmp_path, monkeypatch):
+    src = _tagged(tmp_path, ("a = 1", False), ("b = 2\nraise ValueError('on purpose')\nnever = 3", True),
+                  ("c = a + b", False), ("d = (", True), ("e = 5", False))
+    assert src.labels[1:3] == ["cell 2 [raises-exception], line 1", "cell 2 [raises-exception], line 2"]
+    ns = _child_load(src, monkeypatch)
+    assert (ns["a"], ns["b"], ns["c"], ns["e"]) == (1, 2, 3, 5) and "never" not in ns  # a tagged syntax error: skipped
+
+
+@pytest.mark.parametrize("cells, exc, where", [
+    ([("a = 1", False), ("raise ValueError('not tagged')", False), ("b = 2", True)], ValueError, "cell 2, line 1"),
+    ([("a = 1", True), ("x = (", False), ("raise ValueError", True)], SyntaxError, "cell 2, line 1"),
+    ([("raise ValueError", True), ("import sys\nsys.exit(3)", True)], SystemExit, "cell 2 [raises-exception], line 2"),
+    ([("raise KeyboardInterrupt", True)], KeyboardInterrupt, "cell 1 [raises-exception], line 1"),
+    ([("raise MemoryError", True)], MemoryError, "cell 1 [raises-exception], line 1"),
+    ([("pass", True), ("x = 1\ny = undefined", False)], NameError, "cell 2, line 2"),
+])
+def test_what_a_raises_exception_tag_does_not_let_pass(tmp_path, monkeypatch, cells, exc, where):
+    src = _tagged(tmp_path, *cells)
+    with pytest.raises(exc) as err:
+        _child_load(src, monkeypatch)
+    line = err.value.lineno if exc is SyntaxError else _failed_line(err.value)
+    assert src.label(line) == where
+
+
+def test_a_syntax_error_outside_tagged_cells_stops_the_load_before_any_code_ran(tmp_path, monkeypatch):
+    marker = tmp_path / "ran"
+    src = _tagged(tmp_path, (f"open({str(marker)!r}, 'w').close()", False), ("raise ValueError", True), ("x = (", False))
+    with pytest.raises(SyntaxError):
+        _child_load(src, monkeypatch)
+    assert not marker.exists()
+
+
+def test_future_imports_hold_past_a_tagged_cell(tmp_path, monkeypatch):
+    src = _tagged(tmp_path, ("from __future__ import annotations", False), ("raise ValueError", True),
+                  ("def f(x: undefined_name) -> int:\n    return x", False))
+    assert _child_load(src, monkeypatch)["f"].__annotations__ == {"x": "undefined_name", "return": "int"}
+
+
+def test_notebooks_tagged_or_writing_files_are_graded_in_the_sandbox(tmp_path, grade):
+    """Through the real child: the workdir is the cwd and on sys.path; a tagged cell's error passes, an untagged one's does not."""
+    from conftest import SOLUTION
+
+    solution = SOLUTION.read_text()
+    ok = _nb(tmp_path / "ok.ipynb", [
+        nbformat.v4.new_code_cell("%%writefile sheet_wf.py\n" + solution),
+        nbformat.v4.new_code_cell("import os\nassert os.path.isfile('sheet_wf.py')"),  # the workdir is the cwd
+        nbformat.v4.new_code_cell("raise RuntimeError('demo')", metadata={"tags": ["raises-exception"]}),
+        nbformat.v4.new_code_cell("from sheet_wf import *"),
+    ])
+    res = grade(ok)
+    assert (res.score, res.max_score) == (42, 42), [t.output for t in res.tests if t.score < t.max_score][:2]
+    bad = _nb(tmp_path / "bad.ipynb", [
+        nbformat.v4.new_code_cell(solution),
+        nbformat.v4.new_code_cell("x = 1\nraise RuntimeError('demo')"),
+    ])
+    res = grade(bad)
+    assert res.score == 0 and "RuntimeError in cell 2, line 2" in res.tests[0].output, res.tests[0].output

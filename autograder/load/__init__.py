@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 from autograder.load import magics
+from autograder.load.encoding import EncodingError, decode_source
 from autograder.load.notebook import NotebookError, code_cells
 from autograder.model import Frozen
 
@@ -15,10 +16,16 @@ SUFFIXES = (".py", ".ipynb")
 MAX_BYTES = 5 << 20  # of code: a .py file, or a notebook's code cells (outputs do not count)
 MAX_RAW_BYTES = 128 << 20  # of a notebook file, outputs included; never read further than this
 MAX_LINES = 100_000  # of a notebook's code, blank lines at the end of a cell not counted
+# in the label of each line of a cell tagged `raises-exception`: the sandboxed child (which cannot import this
+# package) reads the tag there, and lets an Exception raised in that cell pass, as nbclient and Jupyter's Run All do
+RAISES_TAG = "[raises-exception]"
 
 
 class Source(Frozen):
     """Runnable Python source; `labels[i]` says where line i+1 came from (e.g. `cell 3, line 2`).
+
+    A line of a cell tagged `raises-exception` is labelled `cell 5 [raises-exception], line 2`: the
+    sandboxed child reads the tag from there (see `autograder.sandbox.child._load`).
 
     Lines past the end of `labels` are `line N` (a .py file has no labels: its lines are its own).
     """
@@ -93,12 +100,15 @@ def parse(path: Path, data: bytes) -> Source | LoadFailure:
     if len(data) > limit:
         what = "" if path.suffix == ".py" else " with its outputs"
         return failure(f"{path.name} is {_size(len(data))}{what}, over the {_size(limit)} limit (your fault: the file is too large)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return failure(f"{path.name} is not UTF-8 text (byte {exc.start})")
     if path.suffix == ".py":
-        return Source(path=str(path), sha256=sha, text=text, labels=[])
+        try:
+            return Source(path=str(path), sha256=sha, text=decode_source(data), labels=[])
+        except EncodingError as exc:
+            return failure(f"{path.name} {exc} (your fault: Python could not read the file either)")
+    try:
+        text = data.decode("utf-8-sig")  # JSON: nbformat writes UTF-8
+    except UnicodeDecodeError as exc:
+        return failure(f"{path.name} is not UTF-8 text (byte {exc.start}; a notebook is UTF-8 JSON)")
     try:
         code, labels = _notebook_code(text)
     except NotebookError as exc:
@@ -111,7 +121,7 @@ def _notebook_code(text: str) -> tuple[str, list[str]]:
     lines: list[str] = []
     labels: list[str] = []
     size = 0
-    for number, src in code_cells(text):
+    for number, src, tags in code_cells(text):
         size += len(src.encode())
         if size > MAX_BYTES:
             raise NotebookError(f"its code cells hold more than {_size(MAX_BYTES)} of code (outputs are not counted)")
@@ -120,7 +130,8 @@ def _notebook_code(text: str) -> tuple[str, list[str]]:
             raise NotebookError(f"its code cells hold more than {MAX_LINES} lines (blank lines at the end of a cell are not counted)")
         cell = magics.to_python("\n".join(raw))
         lines += cell
-        labels += [f"cell {number}, line {i}" for i in range(1, len(cell) + 1)]
+        name = f"cell {number} {RAISES_TAG}" if "raises-exception" in tags else f"cell {number}"
+        labels += [f"{name}, line {i}" for i in range(1, len(cell) + 1)]
     return "\n".join(lines) + "\n", labels + ["end"]
 
 

@@ -7,8 +7,11 @@ plain Python, as the notebook would behave when run as a script:
 - `%time`/`%timeit`/`%prun STATEMENT` runs the statement (`y = %time f()` evaluates `f()`);
 - `%%time`, `%%timeit`, `%%capture` and `%%prun` cells run their body (once); `%%capture out` binds
   `out` to a stand-in holding no output (`out.stdout == ''`, `out.show()` does nothing);
+- a `%%writefile [-a] NAME` cell writes (or appends) its body to NAME, a path inside the working
+  directory (in the sandbox: the job's private folder, on `sys.path`), so that a later `import`
+  finds it, as in Jupyter; its body is not run here, and a NAME outside that folder is not written;
 - every other magic, help request and shell command does nothing (`x = !cmd` gives `[]`),
-  and the body of any other cell magic (`%%writefile`, `%%bash`, ...) is not run;
+  and the body of any other cell magic (`%%bash`, `%%html`, ...) is not run;
 - a `get_ipython()` the student wrote is `None`, as in a script outside IPython.
 
 Each output line stands where its input line stood, so `cell 3, line 2` labels stay right.
@@ -18,6 +21,7 @@ from __future__ import annotations
 import ast
 import difflib
 from functools import lru_cache
+from pathlib import PurePosixPath
 
 RUN_LINE = frozenset({"time", "timeit", "prun"})  # line magics whose argument is the code to run
 RUN_BODY = frozenset({"time", "timeit", "capture", "prun"})  # cell magics whose body runs as Python
@@ -51,7 +55,8 @@ def to_python(cell: str) -> list[str]:
     body = _cell_magic(transformed)
     if body is not None:
         name, args, text = body
-        head = _capture_head(args) if name == "capture" else f"# %%{name} {args}".rstrip()
+        head = _capture_head(args) if name == "capture" else _writefile_head(args, text) if name == "writefile" else None
+        head = head or f"# %%{name} {args}".rstrip()
         if name in RUN_BODY:
             return [head, *_fit(to_python(text), len(lines) - 1)]
         return [head, *(f"# (not run) {line}"[:200] for line in lines[1:])]
@@ -66,6 +71,33 @@ def _capture_head(args: str) -> str:
         return f"# %%capture {args}".rstrip()
     return (f"{names[0]} = __import__('types').SimpleNamespace(stdout='', stderr='', outputs=[], show=lambda: None)"
             f"  # %%capture {args}")
+
+
+def _writefile_head(args: str, body: str) -> str | None:
+    """One line that writes `body` as `%%writefile [-a] NAME` would; None when NAME is not a file in the working directory.
+
+    The arguments are read by IPython's own parser of that magic; IPython's quotes around NAME are dropped.
+    A NAME that is absolute, starts with `~`, leaves the folder or holds `$`/`{` (IPython would expand
+    variables in it, the loader cannot) is not written: the notebook then behaves as if the cell were absent.
+    """
+    from IPython.core.error import UsageError  # noqa: PLC0415 - the parent's import, as `_manager`'s
+    from IPython.core.magic_arguments import parse_argstring  # noqa: PLC0415
+    from IPython.core.magics.osm import OSMagics  # noqa: PLC0415
+
+    try:
+        parsed = parse_argstring(OSMagics.writefile, args)
+    except (UsageError, ValueError):
+        return None
+    name = parsed.filename
+    if len(name) >= 2 and name[0] == name[-1] and name[0] in "'\"":
+        name = name[1:-1]
+    if any(c in name for c in "${"):
+        return f"# %%writefile {args}  (not written: IPython would expand variables in the name, the grader cannot)"
+    if not name or name.startswith(("/", "~")) or ".." in PurePosixPath(name).parts or "\0" in name:
+        return f"# %%writefile {args}  (not written: the grader writes only files inside the submission's folder)"
+    mode = "a" if parsed.append else "w"
+    return (f"with open({name!r}, {mode!r}, encoding='utf-8') as _writefile: _writefile.write({body!r}); "
+            f"del _writefile; __import__('importlib').invalidate_caches()  # %%writefile {args}")
 
 
 def _fit(lines: list[str], n: int) -> list[str]:

@@ -2,14 +2,23 @@
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
+
+
+class CodeCell(NamedTuple):
+    """A code cell: its number among all cells (from 1), its source and its tags (nbformat 4 `metadata.tags`)."""
+
+    number: int
+    source: str
+    tags: frozenset[str]
 
 
 class NotebookError(ValueError):
     """The text is not a notebook this grader can read; the message says why."""
 
 
-def code_cells(text: str) -> list[tuple[int, str]]:
-    """(cell number, source) of each code cell; raises NotebookError, nothing else, for bad content."""
+def code_cells(text: str) -> list[CodeCell]:
+    """The code cells, in order; raises NotebookError, nothing else, for bad content."""
     try:
         nb = json.loads(text)
     except RecursionError:
@@ -21,14 +30,20 @@ def code_cells(text: str) -> list[tuple[int, str]]:
     cells = nb.get("cells")
     if not isinstance(cells, list):
         raise NotebookError("it has no list of cells" if cells is None else f"its `cells` is a JSON {_kind(cells)}, not a list")
-    out: list[tuple[int, str]] = []
+    out: list[CodeCell] = []
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict):
             raise NotebookError(f"cell {number} is a JSON {_kind(cell)}, not an object")
         if cell.get("cell_type") != "code":
             continue
-        out.append((number, _source(cell.get("source", ""), number)))
+        out.append(CodeCell(number, _source(cell.get("source", ""), number), _tags(cell.get("metadata"))))
     return out
+
+
+def _tags(metadata: object) -> frozenset[str]:
+    """The cell's tags; tags of a shape nbformat does not allow are ignored (Jupyter would not read them either)."""
+    tags = metadata.get("tags") if isinstance(metadata, dict) else None
+    return frozenset(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else frozenset()
 
 
 def _source(src: object, number: int) -> str:

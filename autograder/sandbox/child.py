@@ -6,13 +6,18 @@ parent validates it, and verifies every observation against its own inputs (`ver
 """
 from __future__ import annotations
 
+import __future__
+import functools
 import gc
+import io
 import json
+import operator
 import os
 import random
 import re
 import sys
 import time
+import tokenize
 import types
 
 import torch
@@ -27,6 +32,7 @@ _write = os.write
 _dumps = json.dumps
 _monotonic = time.monotonic
 _collect = gc.collect
+_exec = exec  # a unit run after a tagged cell must not find `builtins.exec` replaced by the one before
 _ENFORCE = re.compile(r"^\[enforce fail at [^\]]*\] [^.]*\. ")
 _set_default_dtype = torch.set_default_dtype
 _float32 = torch.float32
@@ -65,9 +71,19 @@ def _write_source(source: str, workdir: str | None) -> str:
     if not workdir:
         return "<submission>"
     path = os.path.join(workdir, "submission.py")
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(source)
+    with open(path, "wb") as fh:
+        fh.write(_as_file(source))
     return path
+
+
+def _as_file(source: str) -> bytes:
+    """The source's bytes in the encoding its PEP 263 line names (else UTF-8): what readers of the file decode back."""
+    data = source.encode("utf-8")
+    try:
+        declared, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data if declared in ("utf-8", "utf-8-sig") else source.encode(declared)
+    except (SyntaxError, UnicodeError):  # a declaration the text cannot honour (a notebook's): UTF-8, as before
+        return data
 
 
 def seed_generators(seed: int) -> None:
@@ -86,16 +102,69 @@ def _display(*objs: object, **_options: object) -> None:
     print(*objs)
 
 
-def _load(source: str, labels: list[str]) -> dict:
+def _load(source: str, labels: list[str], workdir: str | None = None) -> dict:
+    """Run the submission as module `submission`; its namespace.
+
+    `workdir` (the job's private folder, the cwd) goes first on `sys.path`, as a notebook's folder is in a
+    kernel: a module that a `%%writefile` cell wrote there is importable. The code of a notebook cell tagged
+    `raises-exception` (its labels say so) runs as a unit of its own whose Exception is let pass, as
+    nbclient and Jupyter's Run All let it: what the cell defined before it raised stays.
+    """
     sys.modules.setdefault("otter", _otter_stub())
+    if workdir:
+        sys.path.insert(0, workdir)
     module = types.ModuleType("submission")
     module.__file__ = SUBMISSION_FILENAME
     if labels:  # a notebook: IPython's shell puts display() in every notebook's namespace
         module.display = _display
     sys.modules["submission"] = module
-    code = compile(source, SUBMISSION_FILENAME, "exec", dont_inherit=True)
-    exec(code, module.__dict__)  # noqa: S102 - this is the point: run the submission, sandboxed
+    for code, tolerated in _compiled_units(source, labels):
+        try:
+            _exec(code, module.__dict__)  # noqa: S102 - this is the point: run the submission, sandboxed
+        except Exception as exc:
+            if not tolerated or encode.error(exc, labels, SUBMISSION_FILENAME).get("kind") == "memory":
+                raise  # a memory limit reached is reported, wherever it was reached
     return module.__dict__
+
+
+_RAISES = re.compile(r"(cell \d+) \[raises-exception\], line \d+")  # autograder.load.RAISES_TAG
+_FUTURE = functools.reduce(operator.or_, (getattr(__future__, n).compiler_flag for n in __future__.all_feature_names))
+
+
+def _tagged_cell(label: str) -> str | None:
+    """`cell 5` for a line of cell 5 tagged `raises-exception`, else None."""
+    match = _RAISES.fullmatch(label)
+    return match.group(1) if match else None
+
+
+def _compiled_units(source: str, labels: list[str]) -> list[tuple[types.CodeType, bool]]:
+    """The source compiled in units that run in order, each with whether an Exception it raises is let pass.
+
+    Without a tagged cell, the whole source is one unit (as it always was). Otherwise each tagged cell is a
+    unit, and so is each stretch between them; all are compiled before any runs, so that a SyntaxError
+    outside a tagged cell still stops the load before any code ran. A tagged cell that does not compile
+    is left out, as Jupyter goes on past it; `from __future__` imports hold in the units after theirs.
+    """
+    lines = source.split("\n")
+    cells = [_tagged_cell(labels[i]) if i < len(labels) else None for i in range(len(lines))]  # None: untagged
+    if not any(cells):
+        return [(compile(source, SUBMISSION_FILENAME, "exec", dont_inherit=True), False)]
+    units: list[tuple[types.CodeType, bool]] = []
+    flags, start = 0, 0
+    for end in range(1, len(lines) + 1):
+        if end < len(lines) and cells[end] == cells[start]:
+            continue
+        text = "\n" * start + "\n".join(lines[start:end])  # the unit's lines keep their numbers
+        try:
+            code = compile(text, SUBMISSION_FILENAME, "exec", flags, dont_inherit=True)
+        except SyntaxError:
+            if cells[start] is None:
+                raise
+        else:
+            flags |= code.co_flags & _FUTURE
+            units.append((code, cells[start] is not None))
+        start = end
+    return units
 
 
 def _error(exc: BaseException, labels: list[str], memory_mb: int) -> dict:
@@ -124,7 +193,7 @@ def run_job(spec: dict, out_fd: int) -> None:
     SUBMISSION_FILENAME = _write_source(spec["source"], spec.get("workdir"))
     channel.send(type="hello", pid=os.getpid())
     try:
-        ns = _load(spec["source"], labels)
+        ns = _load(spec["source"], labels, spec.get("workdir"))
     except SyntaxError as exc:
         line = labels[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(labels) else f"line {exc.lineno}"
         channel.send(type="load_error", error={"kind": "load", "exc_type": "SyntaxError", "message": str(exc.msg), "where": line})
