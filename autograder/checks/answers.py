@@ -53,7 +53,7 @@ def answer_equals(record: ProbeRecord, *, answer: str, expected: bool | float, t
 
 
 def _number(value: Value) -> float | None:
-    """A finite number, or a tensor of one element holding one (tensor(0.5) == 0.5 in Python, as q3a's checks read it)."""
+    """A finite number, or a tensor of one element holding one (tensor(0.5) == 0.5 in Python, as checks.function reads a returned value)."""
     if value.kind == "number":
         return value.number
     if value.kind == "tensor" and value.tensor is not None and value.tensor.array().size == 1:
