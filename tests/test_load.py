@@ -138,6 +138,7 @@ def test_code_over_the_limit_and_files_over_the_raw_cap_are_refused(tmp_path, mo
     ('{"cells": [{"cell_type": "code", "source": "x = 1"}, "text"]}', "cell 2 is a JSON string, not an object"),
     ('{"nbformat": 4}', "it has no list of cells"),
     ("[1, 2]", "its top level is a JSON array, not an object"),
+    ('{"cells": [{"cell_type": "code", "source": ["x = 1  # \\ud83d"]}]}', "the source of cell 1 holds '\\ud83d' at character 10"),
     ("{not json", "it is not JSON"),
 ])
 def test_malformed_notebooks_are_a_clear_failure_never_an_exception(tmp_path, content, why):

@@ -47,12 +47,17 @@ def _tags(metadata: object) -> frozenset[str]:
 
 
 def _source(src: object, number: int) -> str:
-    """nbformat allows a string or a list of strings; anything else is refused."""
-    if isinstance(src, str):
-        return src
+    """nbformat allows a string or a list of strings; anything else is refused, and so is a lone surrogate."""
     if isinstance(src, list) and all(isinstance(s, str) for s in src):
-        return "".join(src)
-    raise NotebookError(f"the source of cell {number} is a JSON {_kind(src)}, not text")
+        src = "".join(src)
+    if not isinstance(src, str):
+        raise NotebookError(f"the source of cell {number} is a JSON {_kind(src)}, not text")
+    try:
+        src.encode("utf-8")
+    except UnicodeEncodeError as exc:  # JSON's "\ud800" escape alone: no character, Python cannot compile it
+        raise NotebookError(f"the source of cell {number} holds {src[exc.start]!r} at character {exc.start + 1}, "
+                            "half of a UTF-16 pair, which is not text") from None
+    return src
 
 
 def _kind(value: object) -> str:
