@@ -307,7 +307,7 @@ def test_writefile_writes_its_body_where_the_import_finds_it_and_runs_none_of_it
     monkeypatch.chdir(tmp_path)
     p = _nb(tmp_path / "n.ipynb", [
         nbformat.v4.new_code_cell("%%writefile helpers_wf.py\nSIDE = 'module'\nraise_here = 1"),
-        nbformat.v4.new_code_cell("%%writefile -a helpers_wf.py\nMORE = 2"),
+        nbformat.v4.new_code_cell("%%file -a helpers_wf.py\nMORE = 2"),  # IPython's alias
         nbformat.v4.new_code_cell("%%writefile /tmp/outside_wf.py\nx = 1"),
         nbformat.v4.new_code_cell("%%writefile ../up_wf.py\nx = 1"),
         nbformat.v4.new_code_cell("%%writefile \"{name}.py\"\nx = 1"),

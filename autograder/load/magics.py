@@ -7,7 +7,7 @@ plain Python, as the notebook would behave when run as a script:
 - `%time`/`%timeit`/`%prun STATEMENT` runs the statement (`y = %time f()` evaluates `f()`);
 - `%%time`, `%%timeit`, `%%capture` and `%%prun` cells run their body (once); `%%capture out` binds
   `out` to a stand-in holding no output (`out.stdout == ''`, `out.show()` does nothing);
-- a `%%writefile [-a] NAME` cell writes (or appends) its body to NAME, a path inside the working
+- a `%%writefile [-a] NAME` cell (or `%%file`, its alias) writes (or appends) its body to NAME, a path inside the working
   directory (in the sandbox: the job's private folder, on `sys.path`), so that a later `import`
   finds it, as in Jupyter; its body is not run here, and a NAME outside that folder is not written;
 - every other magic, help request and shell command does nothing (`x = !cmd` gives `[]`),
@@ -25,6 +25,7 @@ from pathlib import PurePosixPath
 
 RUN_LINE = frozenset({"time", "timeit", "prun"})  # line magics whose argument is the code to run
 RUN_BODY = frozenset({"time", "timeit", "capture", "prun"})  # cell magics whose body runs as Python
+WRITE_BODY = frozenset({"writefile", "file"})  # cell magics that write their body to a file (IPython's alias `file`)
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +56,7 @@ def to_python(cell: str) -> list[str]:
     body = _cell_magic(transformed)
     if body is not None:
         name, args, text = body
-        head = _capture_head(args) if name == "capture" else _writefile_head(args, text) if name == "writefile" else None
+        head = _capture_head(args) if name == "capture" else _writefile_head(name, args, text) if name in WRITE_BODY else None
         head = head or f"# %%{name} {args}".rstrip()
         if name in RUN_BODY:
             return [head, *_fit(to_python(text), len(lines) - 1)]
@@ -73,8 +74,8 @@ def _capture_head(args: str) -> str:
             f"  # %%capture {args}")
 
 
-def _writefile_head(args: str, body: str) -> str | None:
-    """One line that writes `body` as `%%writefile [-a] NAME` would; None when NAME is not a file in the working directory.
+def _writefile_head(magic: str, args: str, body: str) -> str | None:
+    """One line that writes `body` as `%%writefile [-a] NAME` would; None when the arguments are not IPython's.
 
     The arguments are read by IPython's own parser of that magic; IPython's quotes around NAME are dropped.
     A NAME that is absolute, starts with `~`, leaves the folder or holds `$`/`{` (IPython would expand
@@ -92,12 +93,12 @@ def _writefile_head(args: str, body: str) -> str | None:
     if len(name) >= 2 and name[0] == name[-1] and name[0] in "'\"":
         name = name[1:-1]
     if any(c in name for c in "${"):
-        return f"# %%writefile {args}  (not written: IPython would expand variables in the name, the grader cannot)"
+        return f"# %%{magic} {args}  (not written: IPython would expand variables in the name, the grader cannot)"
     if not name or name.startswith(("/", "~")) or ".." in PurePosixPath(name).parts or "\0" in name:
-        return f"# %%writefile {args}  (not written: the grader writes only files inside the submission's folder)"
+        return f"# %%{magic} {args}  (not written: the grader writes only files inside the submission's folder)"
     mode = "a" if parsed.append else "w"
     return (f"with open({name!r}, {mode!r}, encoding='utf-8') as _writefile: _writefile.write({body!r}); "
-            f"del _writefile; __import__('importlib').invalidate_caches()  # %%writefile {args}")
+            f"del _writefile; __import__('importlib').invalidate_caches()  # %%{magic} {args}")
 
 
 def _fit(lines: list[str], n: int) -> list[str]:
