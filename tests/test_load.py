@@ -280,7 +280,10 @@ def test_a_pep263_declaration_is_honoured_and_undeclared_non_utf8_is_refused(tmp
     cases = {b"x = 1\n# \xdcbung\n": "is not UTF-8 text (byte 8): save it as UTF-8, or name its encoding on line 1",
              b"# coding: klingon\nx = 1\n": "has an encoding declaration Python cannot use (unknown encoding: klingon)",
              b"\xef\xbb\xbf# coding: latin-1\nx = 1\n": "has an encoding declaration Python cannot use",
-             b"# coding: cp1252\nx = '\x81'\n": "declares the encoding cp1252 (PEP 263), but byte 22 is not cp1252 text"}
+             b"# coding: cp1252\nx = '\x81'\n": "declares the encoding cp1252 (PEP 263), but byte 22 is not cp1252 text",
+             b"# coding: rot13\nx = 1\n": "declares the encoding rot13, in which Python cannot read source",
+             b"# coding: utf-16\nx = 1\n": "declares the encoding utf-16, in which Python cannot read source",
+             b"# coding: punycode\nx = 1\n": "declares the encoding punycode, in which Python cannot read source"}
     for data, why in cases.items():
         res = load.parse(tmp_path / "bad.py", data)
         assert isinstance(res, load.LoadFailure) and res.message.startswith("bad.py ") and why in res.message, res.message
@@ -294,13 +297,12 @@ def test_the_child_writes_the_source_file_in_its_declared_encoding():
 
     from autograder.sandbox import child
 
-    for text in ("# -*- coding: cp1252 -*-\nx = 'Lösung'\n", "x = 'Lösung'\n", "# coding: latin-1\nx = 'λ'\n"):
+    for text in ("# -*- coding: cp1252 -*-\nx = 'Lösung'\n", "x = 'Lösung'\n", "# coding: euc-jp\nx = '解'\n"):
         data = child._as_file(text)
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        if "λ" in text:  # latin-1 cannot hold it (a notebook cell may declare it anyway): UTF-8, as before
-            assert data == text.encode() and encoding == "iso-8859-1"
-        else:
-            assert data.decode(encoding) == text
+        assert data.decode(encoding) == text and (data == text.encode()) == ("coding" not in text)
+    for text in ("# coding: latin-1\nx = 'λ'\n", "# coding: rot13\nx = 1\n", "# coding: utf-16\nx = 1\n"):
+        assert child._as_file(text) == text.encode()  # a notebook cell may declare what no reader can honour: UTF-8
 
 
 def test_writefile_writes_its_body_where_the_import_finds_it_and_runs_none_of_it(tmp_path, monkeypatch):

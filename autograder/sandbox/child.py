@@ -81,9 +81,14 @@ def _as_file(source: str) -> bytes:
     data = source.encode("utf-8")
     try:
         declared, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data if declared in ("utf-8", "utf-8-sig") else source.encode(declared)
-    except (SyntaxError, UnicodeError):  # a declaration the text cannot honour (a notebook's): UTF-8, as before
-        return data
+        if declared in ("utf-8", "utf-8-sig"):
+            return data
+        encoded = source.encode(declared)
+        if tokenize.detect_encoding(io.BytesIO(encoded).readline)[0] == declared and encoded.decode(declared) == source:
+            return encoded
+    except Exception:  # noqa: BLE001 - a declaration no reader could honour (a notebook cell's rot13, utf-16...)
+        pass
+    return data  # UTF-8, as before: compile() ignores the declaration of a str
 
 
 def seed_generators(seed: int) -> None:
