@@ -414,3 +414,17 @@ def test_notebooks_tagged_or_writing_files_are_graded_in_the_sandbox(tmp_path, g
     ])
     res = grade(bad)
     assert res.score == 0 and "RuntimeError in cell 2, line 2" in res.tests[0].output, res.tests[0].output
+
+
+def test_a_cell_tagged_skip_execution_is_not_run_as_nbclient_skips_it(tmp_path):
+    p = _nb(tmp_path / "s.ipynb", [
+        nbformat.v4.new_code_cell("a = 1"),
+        nbformat.v4.new_code_cell("%%time\nraise SystemExit('hours of training')\na = 2", metadata={"tags": ["skip-execution"]}),
+        nbformat.v4.new_code_cell("b = a\nc = undefined_name"),
+    ])
+    src = load.load(p)
+    assert isinstance(src, load.Source) and src.labels[1:4] == ["cell 2, line 1", "cell 2, line 2", "cell 2, line 3"]
+    ns: dict = {}
+    with pytest.raises(NameError) as err:
+        exec(compile(src.text, "nb", "exec"), ns)
+    assert ns["b"] == 1 and src.label(_failed_line(err.value)) == "cell 3, line 2"  # cell 2 did not run

@@ -19,6 +19,7 @@ MAX_LINES = 100_000  # of a notebook's code, blank lines at the end of a cell no
 # in the label of each line of a cell tagged `raises-exception`: the sandboxed child (which cannot import this
 # package) reads the tag there, and lets an Exception raised in that cell pass, as nbclient and Jupyter's Run All do
 RAISES_TAG = "[raises-exception]"
+SKIP_TAG = "skip-execution"  # nbclient's default `skip_cells_with_tag`
 
 
 class Source(Frozen):
@@ -128,7 +129,10 @@ def _notebook_code(text: str) -> tuple[str, list[str]]:
         raw = src.rstrip().splitlines()  # blank lines at the end of a cell label nothing
         if len(lines) + len(raw) > MAX_LINES:
             raise NotebookError(f"its code cells hold more than {MAX_LINES} lines (blank lines at the end of a cell are not counted)")
-        cell = magics.to_python("\n".join(raw))
+        if SKIP_TAG in tags:  # nbclient (nbconvert --execute, otter's executor) does not run it: nor does the grader
+            cell = [f"# (not run: tagged {SKIP_TAG}) {line}"[:200] for line in raw]
+        else:
+            cell = magics.to_python("\n".join(raw))
         lines += cell
         name = f"cell {number} {RAISES_TAG}" if "raises-exception" in tags else f"cell {number}"
         labels += [f"{name}, line {i}" for i in range(1, len(cell) + 1)]
