@@ -428,3 +428,20 @@ def test_a_cell_tagged_skip_execution_is_not_run_as_nbclient_skips_it(tmp_path):
     with pytest.raises(NameError) as err:
         exec(compile(src.text, "nb", "exec"), ns)
     assert ns["b"] == 1 and src.label(_failed_line(err.value)) == "cell 3, line 2"  # cell 2 did not run
+
+
+def test_a_writefile_name_or_body_cannot_inject_code():
+    """The name and the body reach the written line as string constants, whatever quotes or newlines they hold."""
+    import ast
+
+    from autograder.load import magics
+
+    cell = "%%writefile \"x'); import os; os.system('id'); ('.py\"\n'''\"\"\"\\\nend"
+    head, *rest = magics.to_python(cell)
+    assert len(rest) == 2 and all(line.startswith("# (not run) ") for line in rest)
+    (stmt,) = ast.parse(head).body
+    assert isinstance(stmt, ast.With)
+    call = stmt.items[0].context_expr
+    assert [a.value for a in call.args] == ["x'); import os; os.system('id'); ('.py", "w"]
+    write = stmt.body[0].value
+    assert write.args[0].value == "'''\"\"\"\\\nend\n"
