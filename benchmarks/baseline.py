@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import shutil
 import sys
 import tempfile
@@ -49,8 +50,10 @@ def run_trusting(a: Assignment, name: str, data: bytes) -> StoredObservations:
     had_otter = "otter" in sys.modules
     workdir = tempfile.mkdtemp(prefix="baseline-")
     child.SUBMISSION_FILENAME = filename = child._write_source(src.text, workdir)  # a real file, as in the sandbox
+    cwd = os.getcwd()
+    os.chdir(workdir)  # as the sandbox's child: its private folder is the cwd, first on sys.path
     try:
-        ns = child._load(src.text, src.labels)
+        ns = child._load(src.text, src.labels, workdir)
     except BaseException as exc:  # noqa: BLE001 - a submission's import failure, as the child reports it
         load_error = ProbeError(**child._error(exc, src.labels, 0))
         ns = {}
@@ -68,6 +71,11 @@ def run_trusting(a: Assignment, name: str, data: bytes) -> StoredObservations:
         except ValidationError as exc:
             records[p["id"]] = ProbeRecord(probe=p["id"], error=ProbeError(kind="bad_value", message=str(exc)[:500]))
     sys.modules.pop("submission", None)
+    os.chdir(cwd)
+    if workdir in sys.path:
+        sys.path.remove(workdir)
+    for mod in [m for m, v in sys.modules.items() if (getattr(v, "__file__", None) or "").startswith(workdir)]:
+        del sys.modules[mod]  # a module the submission wrote (%%writefile) is its own, not the next one's
     if not had_otter:
         sys.modules.pop("otter", None)  # the child's stand-in for otter must not outlive the submission here
     shutil.rmtree(workdir, ignore_errors=True)
