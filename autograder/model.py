@@ -101,6 +101,15 @@ class Value(Frozen):
     type_name: str
     error: ProbeError | None = None
 
+    def scalar(self) -> float | None:
+        """The value as one real number (nan where it was not finite): a number, or a tensor of one element
+        (tensor(0.5) == 0.5 in Python); None for anything else."""
+        if self.kind == "number":
+            return float("nan") if self.number is None else self.number
+        if self.kind == "tensor" and self.tensor is not None and self.tensor.array().size == 1:
+            return float(self.tensor.array().reshape(()))
+        return None
+
 
 class FunctionCall(Frozen):
     """One call of a student function on grader-chosen arguments."""

@@ -44,22 +44,12 @@ def answer_equals(record: ProbeRecord, *, answer: str, expected: bool | float, t
         if bool(value.number) != expected:
             return CheckResult.fail(f"{name} is {bool(value.number)}, which is not right — ask whether the distribution being sampled depends on λ or ψ")
         return CheckResult.ok(f"{name} is right")
-    number = _number(value)
-    if number is None:
+    number = value.scalar()
+    if number is None or not math.isfinite(number):
         return CheckResult.fail(f"{name} is a {value.type_name} ({value.text or ''}); expected a number")
     if abs(number - float(expected)) > tolerance:
         return CheckResult.fail(f"{name} is {number:g}, which is not the value of D* in that case (a probability in [0, 1])")
     return CheckResult.ok(f"{name} is right")
-
-
-def _number(value: Value) -> float | None:
-    """A finite number, or a tensor of one element holding one (tensor(0.5) == 0.5 in Python, as checks.function reads a returned value)."""
-    if value.kind == "number":
-        return value.number
-    if value.kind == "tensor" and value.tensor is not None and value.tensor.array().size == 1:
-        x = float(value.tensor.array().reshape(()))
-        return x if math.isfinite(x) else None
-    return None
 
 
 def answer_text(record: ProbeRecord, answer: str) -> tuple[str, bool]:

@@ -35,11 +35,10 @@ def _one(call: FunctionCall, target: str, reference: Callable, rtol: float, atol
         return error_text(args, res.error)
     expected = reference(_arg(a), _arg(b))
     if floats:
-        if res.kind == "number" or (res.kind == "tensor" and res.tensor is not None and res.tensor.array().size == 1):
-            got = np.asarray(res.number if res.kind == "number" else res.tensor.array().reshape(()), dtype=np.float64)  # type: ignore[union-attr]
-        else:
+        number = res.scalar()
+        if number is None:
             return f"{args} returned {res.type_name}, expected a number"
-        problem = mismatch(got, expected, rtol=rtol, atol=atol, where=lambda _: "the result")
+        problem = mismatch(np.asarray(number, dtype=np.float64), expected, rtol=rtol, atol=atol, where=lambda _: "the result")
         return f"{args}: {problem}" if problem else None
     if res.kind != "tensor" or res.tensor is None:
         return f"{args} returned {res.type_name}, expected a torch.Tensor"
