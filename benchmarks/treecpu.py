@@ -13,7 +13,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-_ROOT = Path("/sys/fs/cgroup")
+from autograder.sandbox import cgroups
+
+_ROOT = cgroups.MOUNT
 
 
 class TreeCPU:
@@ -44,12 +46,10 @@ class TreeCPU:
 
     @classmethod
     def _v2(cls, name: str) -> "TreeCPU | None":
-        own = Path("/proc/self/cgroup").read_text().strip().splitlines()
-        line = next((x for x in own if x.startswith("0::")), None)
-        if line is None or not (_ROOT / "cgroup.controllers").exists():
+        parent, _ = cgroups.beside_self(_ROOT)
+        if parent is None:
             return None
-        parent = _ROOT / line[3:].lstrip("/")
-        path = parent.parent / name  # beside our own group: a process may not sit in a group that has children
+        path = parent / name
         path.mkdir(exist_ok=True)
         return cls(path, path / "cpu.stat", 1e-6)
 

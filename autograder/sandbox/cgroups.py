@@ -16,8 +16,9 @@ from pathlib import Path
 MOUNT = Path("/sys/fs/cgroup")
 
 
-def delegated(mount: Path = MOUNT, self_cgroup: str | None = None) -> tuple[Path | None, str]:
-    """The cgroup v2 directory the grader may create worker groups in, or None and why not."""
+def beside_self(mount: Path = MOUNT, self_cgroup: str | None = None) -> tuple[Path | None, str]:
+    """The cgroup v2 directory that holds this process's own group (a new group there sits beside it: no
+    processes in inner nodes), or None and why not."""
     if not (mount / "cgroup.controllers").exists():
         return None, f"{mount} is not a cgroup v2 hierarchy (cgroup v1 or none): rlimits only"
     if self_cgroup is None:
@@ -29,7 +30,14 @@ def delegated(mount: Path = MOUNT, self_cgroup: str | None = None) -> tuple[Path
     if not self_cgroup:
         return None, "this process is in no cgroup v2 group"
     own = mount / self_cgroup.lstrip("/")
-    parent = own.parent if own != mount else own  # workers go beside the grader: no processes in inner nodes
+    return (own.parent if own != mount else own), ""
+
+
+def delegated(mount: Path = MOUNT, self_cgroup: str | None = None) -> tuple[Path | None, str]:
+    """The cgroup v2 directory the grader may create worker groups in, or None and why not."""
+    parent, why = beside_self(mount, self_cgroup)
+    if parent is None:
+        return None, why
     needed = {"memory", "pids"}
     try:
         have = set((parent / "cgroup.controllers").read_text().split())
