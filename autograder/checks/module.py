@@ -15,6 +15,7 @@ from autograder.checks.messages import error_text, mismatch, observed
 from autograder.model import CheckResult, LayerStackObservation, LogdetModuleObservation, Outcome, ProbeRecord
 from autograder.model_module import ParameterSetCall, StackCall
 from autograder.probes.expressions import NUMPY, ExpressionModule, evaluate
+from autograder.probes.module import CLASS_NAMES
 
 
 def _values(call: ParameterSetCall) -> dict[str, np.ndarray]:
@@ -270,14 +271,16 @@ def _stack(record: ProbeRecord, subject: str) -> LayerStackObservation | CheckRe
 
 
 def children_held(record: ProbeRecord, *, subject: str, attribute: str, count: int, child: str) -> CheckResult:
-    """The container built by the student holds `count` modules of class `child` in an nn.ModuleList `attribute`."""
+    """The container built by the student holds `count` modules of class `child` in an nn.ModuleList `attribute`.
+
+    A class counts as `child` when the submission binds that name to it (`Child = MyClass` is the same class)."""
     obs = _stack(record, subject)
     if isinstance(obs, CheckResult):
         return obs
     held = obs.held
     if held.type_name != "ModuleList":
         return CheckResult.fail(f"{subject}.{attribute} is a {held.type_name}, expected an nn.ModuleList of {count} {child}")
-    if held.count != count or any(c != child for c in held.children):
+    if held.count != count or any(child not in c.split(CLASS_NAMES) for c in held.children):
         return CheckResult.fail(f"{subject}.{attribute} holds {held.count} modules ({', '.join(sorted(set(held.children)))}), "
                                 f"expected {count} {child}")
     if held.distinct is not None and held.distinct < count:
@@ -348,7 +351,8 @@ def samples_fresh(record: ProbeRecord, *, subject: str, n: int, alpha: float = 1
     unique = _distinct(rows)
     if unique < len(rows):
         across = _distinct(rows) < sum(_distinct(z) for z in zs)
-        cause = ("calls return the same base samples — is z0 drawn once (e.g. in __init__) and stored?" if across
+        cause = ("calls return the same base samples — is z0 drawn once (e.g. in __init__) and stored, or the "
+                 "random seed reset (torch.manual_seed) on every call?" if across
                  else "rows of one call repeat each other's base sample")
         return CheckResult.fail(f"{subject}.sample({n}): {len(rows) - unique} of {len(rows)} recovered base samples repeat: {cause}")
     from scipy import stats  # here: a student's check of public tests starts without scipy.stats (0.5 s)

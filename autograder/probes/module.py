@@ -6,7 +6,8 @@ record the returned tensors, the module's named methods, and log |det J| of `for
 from `torch.autograd.functional.jacobian` + `slogdet`.
 
 `layer_stack`: build `target(*build)`, note what it holds in its `children` attribute, replace those
-with the grader's own layers (the rubric's formulas, `expressions.ExpressionModule`), then record
+with the grader's own layers (the rubric's formulas, `expressions.ExpressionModule`; a held
+nn.ModuleList is refilled in place, so that every name the container has for it sees them), then record
 `forward(z0)` on the grader's base batch, and `sample(n)` twice, the first with the gradients of
 sum(x) and of sum(log p) on every grader parameter.
 
@@ -28,6 +29,10 @@ _set_default_dtype = torch.set_default_dtype
 _get_default_dtype = torch.get_default_dtype
 _Tensor = torch.Tensor
 _no_grad = torch.no_grad
+_ModuleList = nn.ModuleList
+_clear_list = nn.ModuleList.__delitem__
+_extend_list = nn.ModuleList.extend
+CLASS_NAMES = " = "  # joins a held child's class name and the submission's other global names for that class
 _DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 
@@ -185,17 +190,41 @@ def _grader_layers(options: dict, layers: list[dict[str, torch.Tensor]]) -> nn.M
     return nn.ModuleList(mods)
 
 
+def _class_names(ns: dict, cls: type) -> str:
+    """`cls`'s own name, then the submission's other global names for it: "MyLayer = Layer" for a class
+    MyLayer after `Layer = MyLayer`."""
+    own = str(cls.__name__)
+    others = sorted(str(n) for n, v in list(ns.items()) if v is cls and n != own)
+    return CLASS_NAMES.join([own, *others])
+
+
+def _put_layers(module: nn.Module, attr: str, own: object, grader: nn.ModuleList) -> None:
+    """Put the grader's layers where the container keeps its own.
+
+    A held nn.ModuleList is emptied and refilled in place: a read-only property that returns it, or a
+    second attribute bound to the same list, then gives the grader's layers too (`setattr` alone
+    would put them beside the property, where the container's code never looks). Anything else
+    (a Python list, an nn.Sequential, nothing) is replaced by setting the attribute.
+    """
+    if isinstance(own, _ModuleList):
+        _clear_list(own, slice(None))
+        _extend_list(own, list(grader))
+    else:
+        setattr(module, attr, grader)
+
+
 def _stack(ns: dict, target: str, seed: int, options: dict, labels: list[str], filename: str) -> dict:
     z0, layers = stack_inputs(seed, options)
     module = _build(ns, target, options)
     attr = options.get("children", "layers")
     own = getattr(module, attr, None)
+    is_list = isinstance(own, _ModuleList)
     held = {"type_name": type(own).__name__,
-            "count": len(own) if isinstance(own, nn.ModuleList) else None,
-            "children": [type(c).__name__ for c in own] if isinstance(own, nn.ModuleList) else [],
-            "distinct": len({id(c) for c in own}) if isinstance(own, nn.ModuleList) else None}
+            "count": len(own) if is_list else None,
+            "children": [_class_names(ns, type(c)) for c in own] if is_list else [],
+            "distinct": len({id(c) for c in own}) if is_list else None}
     grader = _grader_layers(options, layers)
-    setattr(module, attr, grader)
+    _put_layers(module, attr, own, grader)
     params = {f"{k}.{n}": encode.tensor(p) for k, layer in enumerate(grader) for n, p in layer.named_parameters()}
     obs: dict = {"kind": "layer_stack", **_echo(options), "inverse": dict(options.get("inverse", {})), "z": encode.tensor(z0), "held": held, "params": params}
     out, err = _attempt(lambda: [t.detach() for t in _tensors(module(z0.clone()), 2)], labels, filename)
