@@ -152,7 +152,8 @@ def observe(worker: Worker, a: Assignment, name: str, data: bytes, limits: Limit
         return StoredObservations(submission=name, sha256=src.sha256, assignment=a.name,
                                   probe_fingerprint=a.probe_fingerprint, load_failure=src.message)
     wanted = {t.probe for t in a.tests if t.visibility == "public"} if public_only else {p.id for p in a.probes}
-    job = Job(source=src.text, line_labels=src.labels, probes=[p.model_dump() for p in a.probes if p.id in wanted], seed=a.seed)
+    job = Job(source=src.text, line_labels=src.labels, probes=[p.model_dump() for p in a.probes if p.id in wanted], seed=a.seed,
+              ipython=src.ipython)
     run = worker.run(job, limits)
     return StoredObservations(submission=name, sha256=src.sha256, assignment=a.name,
                               probe_fingerprint=a.probe_fingerprint, run=run)

@@ -53,7 +53,7 @@ def run_trusting(a: Assignment, name: str, data: bytes) -> StoredObservations:
     cwd = os.getcwd()
     os.chdir(workdir)  # as the sandbox's child: its private folder is the cwd, first on sys.path
     try:
-        ns = child._load(src.text, src.labels, workdir)
+        ns = child._load(src.text, src.labels, workdir, src.ipython)
     except BaseException as exc:  # noqa: BLE001 - a submission's import failure, as the child reports it
         load_error = ProbeError(**child._error(exc, src.labels, 0))
         ns = {}

@@ -354,7 +354,7 @@ def _child_load(src: load.Source, monkeypatch) -> dict:
     monkeypatch.setitem(sys.modules, "otter", types.ModuleType("otter"))
     monkeypatch.setitem(sys.modules, "submission", types.ModuleType("submission"))
     monkeypatch.setattr(child, "SUBMISSION_FILENAME", "nb")
-    return child._load(src.text, src.labels)
+    return child._load(src.text, src.labels, ipython=src.ipython)
 
 
 def test_a_cell_tagged_raises_exception_may_raise_as_nbclient_allows(tmp_path, monkeypatch):
@@ -445,3 +445,51 @@ def test_a_writefile_name_or_body_cannot_inject_code():
     assert [a.value for a in call.args] == ["x'); import os; os.system('id'); ('.py", "w"]
     write = stmt.body[0].value
     assert write.args[0].value == "'''\"\"\"\\\nend\n"
+
+
+def _exported(tmp_path: Path, cells: list[str]) -> Path:
+    """A notebook written as `jupyter nbconvert --to script` (and JupyterLab's "Download as Python") writes it."""
+    from nbconvert.exporters import PythonExporter
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                                            "language_info": {"name": "python", "file_extension": ".py"}})
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    body, _ = PythonExporter().from_notebook_node(nb)
+    path = tmp_path / "exported.py"
+    path.write_text(body)
+    return path
+
+
+def test_a_notebook_exported_as_a_script_is_read_as_the_notebook(tmp_path, monkeypatch):
+    """nbconvert writes magics as get_ipython() calls (for `ipython file.py`): they do what the notebook's magics do."""
+    monkeypatch.chdir(tmp_path)
+    path = _exported(tmp_path, [
+        "%matplotlib inline\n!pip install -q torch\nfiles = !ls",
+        "%%capture out\n!pip install -q otter-grader\nA = 1",
+        "%%time\nclass Model:\n    pass\nB = A + 1",
+        "%%writefile helpers_exported.py\nSIDE = 'module'",
+        "%%bash\necho never",
+        "from helpers_exported import SIDE\nC = %time B + 1\ndisplay(C)",
+    ])
+    assert "get_ipython()" in path.read_text()
+    src = load.load(path)
+    assert isinstance(src, load.Source) and src.ipython and src.labels == []
+    assert len(src.text.rstrip().splitlines()) == len(path.read_text().rstrip().splitlines())  # every line keeps its number
+    assert "get_ipython" not in src.text
+    monkeypatch.syspath_prepend(str(tmp_path))
+    ns = _child_load(src, monkeypatch)
+    assert (ns["files"], ns["A"], ns["B"], ns["C"], ns["SIDE"], ns["out"].stdout) == ([], 1, 2, 3, "module", "")
+    assert isinstance(ns["Model"], type)
+    assert (tmp_path / "helpers_exported.py").read_text() == "SIDE = 'module'\n"  # as nbconvert wrote the body
+
+
+def test_a_script_of_ones_own_calling_get_ipython_sees_none_and_others_are_left_as_they_are(tmp_path, monkeypatch):
+    own = tmp_path / "own.py"
+    own.write_text("from IPython import get_ipython\nIN_SHELL = get_ipython() is not None\n")
+    src = load.load(own)
+    assert isinstance(src, load.Source) and src.ipython
+    assert _child_load(src, monkeypatch)["IN_SHELL"] is False
+    plain = tmp_path / "plain.py"
+    plain.write_text("x = 1\n")
+    src = load.load(plain)
+    assert isinstance(src, load.Source) and not src.ipython and src.text == "x = 1\n"

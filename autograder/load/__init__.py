@@ -35,6 +35,7 @@ class Source(Frozen):
     sha256: str
     text: str
     labels: list[str]
+    ipython: bool = False  # run as in IPython's shell (`display()` there without an import): a notebook or a script exported from one
 
     def label(self, lineno: int) -> str:
         return self.labels[lineno - 1] if 0 < lineno <= len(self.labels) else f"line {lineno}"
@@ -103,9 +104,13 @@ def parse(path: Path, data: bytes) -> Source | LoadFailure:
         return failure(f"{path.name} is {_size(len(data))}{what}, over the {_size(limit)} limit (your fault: the file is too large)")
     if path.suffix == ".py":
         try:
-            return Source(path=str(path), sha256=sha, text=decode_source(data), labels=[])
+            text = decode_source(data)
         except EncodingError as exc:
             return failure(f"{path.name} {exc} (your fault: Python could not read the file either)")
+        if "get_ipython" not in text:
+            return Source(path=str(path), sha256=sha, text=text, labels=[])
+        # a notebook exported as a script (nbconvert, "Download as Python"): its magics are get_ipython() calls
+        return Source(path=str(path), sha256=sha, text=magics.script(text), labels=[], ipython=True)
     try:
         text = data.decode("utf-8-sig")  # JSON: nbformat writes UTF-8
     except UnicodeDecodeError as exc:
@@ -114,7 +119,7 @@ def parse(path: Path, data: bytes) -> Source | LoadFailure:
         code, labels = _notebook_code(text)
     except NotebookError as exc:
         return failure(f"{path.name} is not a valid notebook: {exc}")
-    return Source(path=str(path), sha256=sha, text=code, labels=labels)
+    return Source(path=str(path), sha256=sha, text=code, labels=labels, ipython=True)
 
 
 def _notebook_code(text: str) -> tuple[str, list[str]]:

@@ -14,6 +14,9 @@ plain Python, as the notebook would behave when run as a script:
   and the body of any other cell magic (`%%bash`, `%%html`, ...) is not run;
 - a `get_ipython()` the student wrote is `None`, as in a script outside IPython.
 
+A .py file that calls `get_ipython()` (a notebook exported as a script, `script`) is read the same way:
+its `get_ipython().run_line_magic(...)`, `.system(...)` and `.run_cell_magic(...)` calls are the magics.
+
 Each output line stands where its input line stood, so `cell 3, line 2` labels stay right.
 """
 from __future__ import annotations
@@ -157,7 +160,7 @@ def _plain(code: str) -> str:
     for node in ast.walk(tree):
         if id(node) in taken:
             continue
-        if isinstance(node, ast.Expr) and (stmt := _statement(node.value)) is not None:
+        if isinstance(node, ast.Expr) and (stmt := _statement(node.value) or _cell_statement(node.value)) is not None:
             edits.append((node, stmt))
             taken.update(id(n) for n in ast.walk(node))
         elif (call := _ipython_call(node)) is not None:
@@ -179,6 +182,38 @@ def _statement(node: ast.AST) -> str | None:
     except SyntaxError:
         return None
     return code if code and "\n" not in code else None
+
+
+def _cell_statement(node: ast.AST) -> str | None:
+    """One line of plain Python for a `get_ipython().run_cell_magic(NAME, ARGS, BODY)` statement.
+
+    Only a script exported from a notebook holds one (a notebook's magic cell is read by `to_python`, line
+    by line): the cell is read as `to_python` reads it, but its body sits in one string, so a body that
+    runs is made plain Python and run with `exec` in the module's namespace.
+    """
+    call = _ipython_call(node)
+    if call is None or call[0] != "run_cell_magic" or len(call[1]) != 3:
+        return None
+    name, args, body = call[1]
+    if name in WRITE_BODY:
+        head = _writefile_head(name, args, body) or f"# %%{name} {args} (not written: not IPython's arguments)"
+        return head if head.startswith("with ") else f"pass  {head}"
+    if name not in RUN_BODY:
+        return f"pass  # %%{name} {args} (not run)"
+    code = "\n".join(to_python(body))  # the body is IPython syntax too
+    run = f"exec({code!r}, globals())"
+    bind = _capture_head(args) if name == "capture" else ""
+    return f"{run}; {bind}" if not bind.startswith("#") and bind else f"{run}  # %%{name} {args}"
+
+
+def script(code: str) -> str:
+    """A .py file that calls `get_ipython()` for its magics, as plain Python with the same lines.
+
+    `jupyter nbconvert --to script`, JupyterLab's and Colab's "Download as Python" write a notebook's
+    magics as `get_ipython().run_line_magic(...)`, `.system(...)`, `.run_cell_magic(...)` calls, for
+    `ipython file.py` to run; they are read here as the notebook's own magic lines are.
+    """
+    return _plain(code)
 
 
 def _expression(method: str, args: list[str]) -> str:

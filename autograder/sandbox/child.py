@@ -107,11 +107,13 @@ def _display(*objs: object, **_options: object) -> None:
     print(*objs)
 
 
-def _load(source: str, labels: list[str], workdir: str | None = None) -> dict:
+def _load(source: str, labels: list[str], workdir: str | None = None, ipython: bool = False) -> dict:
     """Run the submission as module `submission`; its namespace.
 
-    `workdir` (the job's private folder, the cwd) goes first on `sys.path`, as a notebook's folder is in a
-    kernel: a module that a `%%writefile` cell wrote there is importable. The code of a notebook cell tagged
+    With `ipython` (a notebook, or a script exported from one), `display()` is there without an import, as
+    IPython's shell puts it in a notebook's namespace. `workdir` (the job's private folder, the cwd) goes
+    first on `sys.path`, as a notebook's folder is in a kernel: a module that a `%%writefile` cell wrote
+    there is importable. The code of a notebook cell tagged
     `raises-exception` (its labels say so) runs as a unit of its own whose Exception is let pass, as
     nbclient and Jupyter's Run All let it: what the cell defined before it raised stays.
     """
@@ -120,7 +122,7 @@ def _load(source: str, labels: list[str], workdir: str | None = None) -> dict:
         sys.path.insert(0, workdir)
     module = types.ModuleType("submission")
     module.__file__ = SUBMISSION_FILENAME
-    if labels:  # a notebook: IPython's shell puts display() in every notebook's namespace
+    if ipython:
         module.display = _display
     sys.modules["submission"] = module
     for code, tolerated in _compiled_units(source, labels):
@@ -198,7 +200,7 @@ def run_job(spec: dict, out_fd: int) -> None:
     SUBMISSION_FILENAME = _write_source(spec["source"], spec.get("workdir"))
     channel.send(type="hello", pid=os.getpid())
     try:
-        ns = _load(spec["source"], labels, spec.get("workdir"))
+        ns = _load(spec["source"], labels, spec.get("workdir"), bool(spec.get("ipython")))
     except SyntaxError as exc:
         line = labels[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(labels) else f"line {exc.lineno}"
         channel.send(type="load_error", error={"kind": "load", "exc_type": "SyntaxError", "message": str(exc.msg), "where": line})

@@ -74,6 +74,7 @@ class Job:
     line_labels: list[str]
     probes: list[dict]
     seed: int
+    ipython: bool = False  # `display()` defined, as in IPython's shell (a notebook, or a script exported from one)
 
 
 class _Capture:
@@ -323,7 +324,7 @@ class Worker:
         state.records[probe] = ProbeRecord(probe=probe, error=err, seconds=time.monotonic() - state.started)
 
     def _spec(self, job: Job, limits: Limits, state: _Attempt) -> dict:
-        return {"source": job.source, "line_labels": job.line_labels, "seed": job.seed,
+        return {"source": job.source, "line_labels": job.line_labels, "ipython": job.ipython, "seed": job.seed,
                 "probes": [p for p in job.probes if p["id"] in state.pending],
                 "limits": {"memory_mb": limits.memory_mb, "cpu_seconds": int(limits.submission_seconds) + 5,
                            "file_mb": limits.file_mb, "uid": self.uid, "max_processes": limits.max_processes,
