@@ -11,8 +11,9 @@ nn.ModuleList is refilled in place, so that every name the container has for it 
 `forward(z0)` on the grader's base batch, and `sample(n)` twice, the first with the gradients of
 sum(x) and of sum(log p) on every grader parameter.
 
-Both run in float64 unless the options say `dtype = "float32"`. The torch functions used to judge
-are taken when this module is imported, before any student code runs.
+Both run in float64 unless the options say `dtype = "float32"`; a module's forward that raises in
+float64 is run once more in float32 (see `_forward_float32`), its methods stay in float64. The torch
+functions used to judge are taken when this module is imported, before any student code runs.
 """
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ _ModuleList = nn.ModuleList
 _clear_list = nn.ModuleList.__delitem__
 _extend_list = nn.ModuleList.extend
 CLASS_NAMES = " = "  # joins a held child's class name and the submission's other global names for that class
-_DTYPES = {"float32": torch.float32, "float64": torch.float64}
+_FLOAT32 = torch.float32
+_DTYPES = {"float32": _FLOAT32, "float64": torch.float64}
 
 
 def _dtype(options: dict) -> torch.dtype:
@@ -142,11 +144,17 @@ def logdet_probe(ns: dict, target: str, seed: int, options: dict, labels: list[s
 def _logdet(ns: dict, target: str, seed: int, options: dict, labels: list[str], filename: str) -> dict:
     z, sets = module_inputs(seed, options)
     module = _build(ns, target, options)
-    n_out = len(options["outputs"])
+    n_out, rows = len(options["outputs"]), int(options.get("jacobian_rows", 6))
     calls = []
     for name, values in sets:
         call: dict = {"name": name, "params": _set(module, values, target), "methods": {}, "method_errors": {}}
         out, err = _attempt(lambda: _tensors(module(z.clone()), n_out), labels, filename)
+        jacobian = None
+        if err is not None and z.dtype != _FLOAT32:
+            out32, jacobian = _forward_float32(module, z, n_out, rows, labels, filename)
+            _set(module, values, target)  # the grader's values again, in the probe's dtype
+            if out32 is not None:
+                out, err = out32, None
         if err is not None:
             call["error"] = err
         else:
@@ -160,13 +168,35 @@ def _logdet(ns: dict, target: str, seed: int, options: dict, labels: list[str], 
             else:
                 call["methods"][method] = encode.tensor(got)  # type: ignore[arg-type]
         if "outputs" in call:
-            dets, err = _attempt(lambda: _logabsdet_rows(module, z, int(options.get("jacobian_rows", 6))), labels, filename)
+            dets, err = jacobian or _attempt(lambda: _logabsdet_rows(module, z, rows), labels, filename)
             if err is not None:
                 call["jacobian_error"] = err
             else:
                 call["jacobian_logabsdet"] = encode.tensor(dets)  # type: ignore[arg-type]
         calls.append(call)
     return {"kind": "logdet_module", **_echo(options), "z": encode.tensor(z), "sets": calls}
+
+
+def _forward_float32(module: nn.Module, z: torch.Tensor, n_out: int, rows: int, labels: list[str],
+                     filename: str) -> tuple[list[torch.Tensor] | None, tuple[object, dict | None] | None]:
+    """forward(z) and the Jacobian's (log |det|, error) with the module, the batch and new tensors in
+    float32, the sheet's own default: for a forward that raised in the probe's dtype because it casts
+    its input (`z = z.float()`) or makes float32 tensors, which meet the probe's float64 parameters.
+    (None, None) when it raises in float32 too (the caller reports the first error). The module is put
+    back in the probe's dtype; the caller sets the grader's values into it again.
+    """
+    previous = _get_default_dtype()
+    _set_default_dtype(_FLOAT32)
+    module.to(_FLOAT32)
+    try:
+        z32 = z.to(_FLOAT32)
+        out, err = _attempt(lambda: _tensors(module(z32.clone()), n_out), labels, filename)
+        if err is not None:
+            return None, None
+        return out, _attempt(lambda: _logabsdet_rows(module, z32, rows), labels, filename)  # type: ignore[return-value]
+    finally:
+        module.to(previous)
+        _set_default_dtype(previous)
 
 
 def _echo(options: dict) -> dict:
