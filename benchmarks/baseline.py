@@ -50,7 +50,7 @@ def run_trusting(a: Assignment, name: str, data: bytes) -> StoredObservations:
     had_otter = "otter" in sys.modules
     workdir = tempfile.mkdtemp(prefix="baseline-")
     child.SUBMISSION_FILENAME = filename = child._write_source(src.text, workdir)  # a real file, as in the sandbox
-    cwd = os.getcwd()
+    cwd, argv = os.getcwd(), list(sys.argv)
     os.chdir(workdir)  # as the sandbox's child: its private folder is the cwd, first on sys.path
     try:
         ns = child._load(src.text, src.labels, workdir, src.ipython)
@@ -72,6 +72,7 @@ def run_trusting(a: Assignment, name: str, data: bytes) -> StoredObservations:
             records[p["id"]] = ProbeRecord(probe=p["id"], error=ProbeError(kind="bad_value", message=str(exc)[:500]))
     sys.modules.pop("submission", None)
     os.chdir(cwd)
+    sys.argv = argv  # the child's loading sets it to the submission's name
     if workdir in sys.path:
         sys.path.remove(workdir)
     for mod in [m for m, v in sys.modules.items() if (getattr(v, "__file__", None) or "").startswith(workdir)]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import nbformat
@@ -354,6 +355,7 @@ def _child_load(src: load.Source, monkeypatch) -> dict:
     monkeypatch.setitem(sys.modules, "otter", types.ModuleType("otter"))
     monkeypatch.setitem(sys.modules, "submission", types.ModuleType("submission"))
     monkeypatch.setattr(child, "SUBMISSION_FILENAME", "nb")
+    monkeypatch.setattr(sys, "argv", list(sys.argv))  # the child sets it to the submission's name
     return child._load(src.text, src.labels, ipython=src.ipython)
 
 
@@ -493,3 +495,15 @@ def test_a_script_of_ones_own_calling_get_ipython_sees_none_and_others_are_left_
     plain.write_text("x = 1\n")
     src = load.load(plain)
     assert isinstance(src, load.Source) and not src.ipython and src.text == "x = 1\n"
+
+
+def test_a_module_level_parse_args_sees_the_options_of_python_file_py(tmp_path, monkeypatch):
+    """pytorch/examples `vae/main.py` parses its options at import: in the child argv is the file's, not the server's."""
+    script = tmp_path / "cli.py"
+    script.write_text("import argparse, sys\nparser = argparse.ArgumentParser()\nparser.add_argument('--epochs', type=int, default=10)\n"
+                      "args = parser.parse_args()\nARGV = list(sys.argv)\n")
+    src = load.load(script)
+    assert isinstance(src, load.Source)
+    monkeypatch.setattr(sys, "argv", ["forkserver.py", "5", "61000", "1", "1"])
+    ns = _child_load(src, monkeypatch)
+    assert (ns["args"].epochs, ns["ARGV"]) == (10, ["nb"])

@@ -113,7 +113,8 @@ def _load(source: str, labels: list[str], workdir: str | None = None, ipython: b
     With `ipython` (a notebook, or a script exported from one), `display()` is there without an import, as
     IPython's shell puts it in a notebook's namespace. `workdir` (the job's private folder, the cwd) goes
     first on `sys.path`, as a notebook's folder is in a kernel: a module that a `%%writefile` cell wrote
-    there is importable. The code of a notebook cell tagged
+    there is importable. `sys.argv` holds only the file's name, as for `python submission.py` (not the
+    fork server's arguments). The code of a notebook cell tagged
     `raises-exception` (its labels say so) runs as a unit of its own whose Exception is let pass, as
     nbclient and Jupyter's Run All let it: what the cell defined before it raised stays.
     """
@@ -122,6 +123,7 @@ def _load(source: str, labels: list[str], workdir: str | None = None, ipython: b
         sys.path.insert(0, workdir)
     module = types.ModuleType("submission")
     module.__file__ = SUBMISSION_FILENAME
+    sys.argv = [SUBMISSION_FILENAME]  # as `python submission.py` gives it: a module-level `parser.parse_args()` sees no options
     if ipython:
         module.display = _display
     sys.modules["submission"] = module
