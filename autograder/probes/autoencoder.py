@@ -74,7 +74,8 @@ def _call(model: object, x: torch.Tensor, named: list, with_grads: bool, labels:
             record["grad_error"] = {"kind": "bad_value", "message": f"output shape {tuple(out.shape)} is not {tuple(x.shape)}"}
         elif out.requires_grad:
             try:
-                loss = ((x - out) ** 2).sum(dim=1).mean()
+                with torch.enable_grad():  # grad mode is the grader's: a submission may switch it off globally
+                    loss = ((x - out) ** 2).sum(dim=1).mean()
                 grads = _autograd_grad(loss, [p for _, p in named], allow_unused=True)
                 record["grads"] = {n: None if gr is None else encode.tensor(gr) for (n, _), gr in zip(named, grads)}
             except BaseException as exc:  # noqa: BLE001
@@ -125,7 +126,9 @@ def _variance(model: object, build_error: dict | None, h: list[torch.Tensor], la
                 raise ProbeFailure("bad_value", f"variance(h) returned {type(v).__name__}, expected a Tensor")
             out["at_h"].append(encode.tensor(v))
             if k == 0 and v.requires_grad and v.shape == leaf.shape:
-                (slope,) = _autograd_grad(v.sum(), leaf, allow_unused=True)
+                with torch.enable_grad():
+                    total = v.sum()
+                (slope,) = _autograd_grad(total, leaf, allow_unused=True)
                 if slope is not None:
                     out["slope_at_h"] = encode.tensor(slope)
     except BaseException as exc:  # noqa: BLE001
