@@ -26,7 +26,7 @@ from autograder.report.files import write_atomic
 from autograder.report.results import (GradebookRow, GradescopeResults, Provenance, StoredObservations, gradescope,
                                        write_gradebook, write_json)
 from autograder.report.status import FIELD as STATUS_FIELD
-from autograder.report.status import Status, status_of
+from autograder.report.status import MISSING_MODULE, Status, missing_module, status_of
 from autograder.sandbox.isolation import Level, available
 from autograder.sandbox.runner import Job, Limits, Worker
 
@@ -188,6 +188,9 @@ def judge(a: Assignment, stored: StoredObservations, *, produced_by: str = "run"
                       graded_at=Provenance.now(), isolation=stored.run.isolation if stored.run else "")
     res = gradescope(tests, prov, summary=summary)
     res.extra_data[STATUS_FIELD] = status.value
+    if status is Status.LOAD_ERROR and stored.run is not None and stored.run.load_error is not None \
+            and stored.run.load_error.missing_module:
+        res.extra_data[MISSING_MODULE] = stored.run.load_error.missing_module
     return tests, res
 
 
@@ -265,6 +268,8 @@ def _reusable(a: Assignment, out: Path, stem: str, sha: str, limits: Limits) -> 
         return None
     if status_of(res) is Status.GRADER_ERROR or stored.grader_error is not None:
         return None
+    if missing_module(res) is not None:
+        return None  # the grading environment may have that package now
     if stored.run is not None and stored.run.limits != limits.as_dict():
         return None  # other time or memory limits can change what the run observed
     same_run = (prov.sha256 == sha and prov.grader_version == autograder.__version__

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,6 +16,7 @@ from rich.text import Text
 
 from autograder import api
 from autograder.report.safe_text import printable
+from autograder.report.status import missing_module
 from autograder.sandbox.isolation import Level
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Auto-grading for ML exercise sheets.")
@@ -104,7 +106,20 @@ def _grade(paths: list[Path], options: api.GradeOptions) -> api.BatchResult:
     batch = api.grade_paths(paths, options, on_progress=progress.finished, on_start=progress.started)
     out_console.print(_table(batch, batch.assignment))
     _skipped(batch.problems)
+    _missing_modules(batch)
     return batch
+
+
+def _missing_modules(batch: api.BatchResult) -> None:
+    """Name the modules submissions could not import: the environment's gap looks like a student's error otherwise."""
+    counts = Counter(m for g in batch.graded if (m := missing_module(g.results)) is not None)
+    if not counts:
+        return
+    listed = ", ".join(f"{name} ({n})" for name, n in counts.most_common())
+    err_console.print(Text("note: ", style="yellow") + _shown(
+        f"{sum(counts.values())} submission(s) could not import a module: {listed}. Either the students' own modules "
+        "were not handed in, or this grading environment lacks a package the course's environment has: then install "
+        "it where `autograder` runs and run `grade` again (these submissions are graded again, never reused)."))
 
 
 @app.command()

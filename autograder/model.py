@@ -48,6 +48,7 @@ class ProbeError(Frozen):
     message: str
     exc_type: str | None = None
     where: str | None = None
+    missing_module: str | None = None  # a ModuleNotFoundError's module: the student's own, or the environment's gap
 
 
 class VarianceObservation(Frozen):

@@ -254,3 +254,22 @@ def test_notebooks_in_ipython_syntax_keep_full_marks_and_their_cell_labels(tmp_p
     assert load_json(out / "honest.json")["score"] == 42
     broken = load_json(out / "broken.json")
     assert broken["score"] == 0 and "(cell 6, line 2)" in broken["output"], broken["output"]
+
+
+def test_a_module_the_environment_may_lack_is_named_to_the_instructor_and_never_reused(tmp_path):
+    """matplotlib missing here is not the student's fault: the batch names it, and the next grade runs the file again."""
+    sub = tmp_path / "class"
+    sub.mkdir()
+    shutil.copy(SOLUTION, sub / "alice.py")
+    (sub / "bob.py").write_text("import course_plotting_pkg.pyplot as plt\n" + SOLUTION.read_text())
+    out = tmp_path / "grades"
+    r = cli("grade", str(sub), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    bob = GradescopeResults.model_validate(load_json(out / "bob.json"))
+    assert (bob.score, bob.extra_data["status"], bob.extra_data["missing_module"]) == (0, "load_error", "course_plotting_pkg")
+    assert "missing_module" not in load_json(out / "alice.json")["extra_data"]
+    note = " ".join(r.stderr.split())
+    assert "1 submission(s) could not import a module: course_plotting_pkg (1)" in note and "install it" in note
+    again = cli("grade", str(sub), "--out", str(out))
+    assert "alice: 42/42 (unchanged, reused)" in again.stderr
+    assert "bob: 0/42" in again.stderr and "bob: 0/42 (unchanged" not in again.stderr

@@ -97,4 +97,12 @@ def error(exc: BaseException, labels: list[str], filename: str) -> dict:
                 "imported (inline or remove it; if your course's environment has that package, tell the course staff)")
     out_of_memory = (_isinstance(exc, MemoryError) or "can't allocate memory" in msg
                      or (_isinstance(exc, OSError) and getattr(exc, "errno", None) == errno.ENOMEM))
-    return {"kind": "memory" if out_of_memory else "exception", "message": msg, "exc_type": type(exc).__name__, "where": where}
+    out = {"kind": "memory" if out_of_memory else "exception", "message": msg, "exc_type": type(exc).__name__, "where": where}
+    if _isinstance(exc, ModuleNotFoundError):
+        try:
+            name = exc.name
+            if _isinstance(name, str):
+                out["missing_module"] = text(str.__str__(name))[:200]
+        except BaseException:  # noqa: BLE001 - a hostile subclass's `name` must not break the report
+            pass
+    return out

@@ -12,6 +12,7 @@ from autograder.model import Outcome
 from autograder.report.results import GradescopeResults
 
 FIELD = "status"
+MISSING_MODULE = "missing_module"  # extra_data: the module a submission could not import (see `missing_module`)
 
 
 class Status(str, Enum):
@@ -30,3 +31,14 @@ def status_of(results: GradescopeResults) -> Status:
     if any(t.extra_data.get("outcome") == Outcome.GRADER_ERROR.value for t in results.tests):
         return Status.GRADER_ERROR
     return Status.OK
+
+
+def missing_module(results: GradescopeResults) -> str | None:
+    """The module whose import stopped the submission at load, if that was the cause.
+
+    Whose fault it is cannot be told from here: a module of the student's own that was not handed in, or a
+    package the grading environment lacks. The batch names these modules to the instructor, and a later
+    `grade` runs such a submission again instead of reusing its result (the environment may have it by then).
+    """
+    name = results.extra_data.get(MISSING_MODULE)
+    return name if isinstance(name, str) else None
