@@ -202,3 +202,16 @@ def test_an_ordinary_user_denied_user_namespaces_is_told_what_to_enable(monkeypa
             available("userns")
     finally:
         isolation._probe.cache_clear()
+
+
+@pytest.mark.parametrize("platform", ["darwin", "win32"])
+def test_a_host_without_linux_is_told_so_as_the_machines_limit(monkeypatch, tmp_path, platform):
+    """The sandbox is Linux's (namespaces, /proc, memfd): elsewhere every command stops with the cause, never a crash."""
+    from autograder import api
+    from conftest import SOLUTION
+
+    monkeypatch.setattr(isolation.sys, "platform", platform)
+    with pytest.raises(RuntimeError, match=f"this machine runs {platform}: this is the machine's limit, not your code's"):
+        available()
+    with pytest.raises(RuntimeError, match="WSL 2 on Windows"):
+        api.check(SOLUTION)

@@ -110,8 +110,15 @@ def offered() -> list[Level]:
     return levels
 
 
+NOT_LINUX = ("the grader runs submissions in a Linux sandbox (namespaces, /proc, memfd, rlimits), and this machine runs "
+             "{platform}: this is the machine's limit, not your code's. Run it on Linux: your course's JupyterHub, WSL 2 on "
+             "Windows, or a Linux container or virtual machine on macOS")
+
+
 def available(requested: str | None = None) -> Level:
-    """The strongest level available, or the requested one if it is available."""
+    """The strongest level available, or the requested one if it is available (RuntimeError on a host without Linux)."""
+    if not sys.platform.startswith("linux"):
+        raise RuntimeError(NOT_LINUX.format(platform=sys.platform))
     best = _probe()[0]
     if requested is None:
         return best
