@@ -273,12 +273,13 @@ def _stack(record: ProbeRecord, subject: str) -> LayerStackObservation | CheckRe
 def children_held(record: ProbeRecord, *, subject: str, attribute: str, count: int, child: str) -> CheckResult:
     """The container built by the student holds `count` modules of class `child` in an nn.ModuleList `attribute`.
 
-    A class counts as `child` when the submission binds that name to it (`Child = MyClass` is the same class)."""
+    A subclass of nn.ModuleList is one; a class counts as `child` when the submission binds that name to
+    it (`Child = MyClass` is the same class)."""
     obs = _stack(record, subject)
     if isinstance(obs, CheckResult):
         return obs
     held = obs.held
-    if held.type_name != "ModuleList":
+    if held.type_name != "ModuleList" and held.count is None:  # the probe counts any nn.ModuleList, a subclass too
         return CheckResult.fail(f"{subject}.{attribute} is a {held.type_name}, expected an nn.ModuleList of {count} {child}")
     if held.count != count or any(child not in c.split(CLASS_NAMES) for c in held.children):
         return CheckResult.fail(f"{subject}.{attribute} holds {held.count} modules ({', '.join(sorted(set(held.children)))}), "
