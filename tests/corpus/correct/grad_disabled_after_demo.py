@@ -1,9 +1,9 @@
 # Sheet 03 -- a script that ends with an inference section switching autograd off globally,
-# `torch.set_grad_enabled(False)` as a statement (not a `with` block), before plotting samples, and
+# `torch.set_grad_enabled(False)` called as a function (not a `with` block), before sampling, and
 # `torch.autograd.set_detect_anomaly(True)` at the top while debugging.
-# Source of the style: inference scripts that call `torch.set_grad_enabled(False)` at module level, as in
-# yunjey/pytorch-tutorial `tutorials/03-advanced/variational_autoencoder/main.py` (its `with torch.no_grad():`
-# sampling section written as a global switch); written for this sheet, not copied.
+# Source of the style: the function form shown in pytorch/pytorch `torch/autograd/grad_mode.py`
+# (`set_grad_enabled` docstring: `_ = torch.set_grad_enabled(False)`), used at module level by inference
+# scripts; written for this sheet, not copied.
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
