@@ -16,6 +16,8 @@ from autograder.probes import encode, nets
 from autograder.probes.encode import ProbeFailure
 
 _autograd_grad = torch.autograd.grad
+_enable_grad = torch.enable_grad
+_inference_mode = torch.inference_mode
 _manual_seed = torch.manual_seed
 _equal = torch.equal
 _SECOND_BATCH = 50  # x2 = nets.inputs(seed + _SECOND_BATCH)
@@ -58,7 +60,7 @@ def _call(model: object, x: torch.Tensor, named: list, with_grads: bool, labels:
     given = x.clone()
     record: dict = {"output_type": "None"}
     try:
-        with torch.enable_grad():
+        with _enable_grad():
             out = model(given)  # type: ignore[operator]
     except BaseException as exc:  # noqa: BLE001
         record["error"] = _observed(exc, labels, filename)
@@ -74,7 +76,7 @@ def _call(model: object, x: torch.Tensor, named: list, with_grads: bool, labels:
             record["grad_error"] = {"kind": "bad_value", "message": f"output shape {tuple(out.shape)} is not {tuple(x.shape)}"}
         elif out.requires_grad:
             try:
-                with torch.enable_grad():  # grad mode is the grader's: a submission may switch it off globally
+                with _enable_grad():  # grad mode is the grader's, even if forward switched it off
                     loss = ((x - out) ** 2).sum(dim=1).mean()
                 grads = _autograd_grad(loss, [p for _, p in named], allow_unused=True)
                 record["grads"] = {n: None if gr is None else encode.tensor(gr) for (n, _), gr in zip(named, grads)}
@@ -119,14 +121,14 @@ def _variance(model: object, build_error: dict | None, h: list[torch.Tensor], la
     try:
         for k, hk in enumerate(h):
             leaf = hk.detach().clone().requires_grad_(True)
-            with torch.enable_grad():
+            with _enable_grad():
                 hh = leaf.clone()  # not a leaf, as g's output in forward: variance may work in place (h.clamp_)
                 v = fn(hh)
             if not isinstance(v, torch.Tensor):
                 raise ProbeFailure("bad_value", f"variance(h) returned {type(v).__name__}, expected a Tensor")
             out["at_h"].append(encode.tensor(v))
             if k == 0 and v.requires_grad and v.shape == leaf.shape:
-                with torch.enable_grad():
+                with _enable_grad():
                     total = v.sum()
                 (slope,) = _autograd_grad(total, leaf, allow_unused=True)
                 if slope is not None:
@@ -137,7 +139,16 @@ def _variance(model: object, build_error: dict | None, h: list[torch.Tensor], la
 
 
 def probe(ns: dict, target: str, seed: int, options: dict, labels: list[str], filename: str) -> dict:
-    """Run `ns[target](g, f)` with the sheet's and with invertible networks; record outputs and gradients."""
+    """Run `ns[target](g, f)` with the sheet's and with invertible networks; record outputs and gradients.
+
+    Autograd's global state is the grader's: a submission that left inference mode on, or grad off
+    (`torch.set_grad_enabled(False)` before its plots), is probed as a harness would run it.
+    """
+    with _inference_mode(False), _enable_grad():
+        return _probe(ns, target, seed, options, labels, filename)
+
+
+def _probe(ns: dict, target: str, seed: int, options: dict, labels: list[str], filename: str) -> dict:
     cls = ns.get(target)
     if cls is None:
         raise ProbeFailure("missing", f"`{target}` is not defined")
