@@ -260,7 +260,9 @@ def _density_problem(x: np.ndarray, lp: np.ndarray, ref: tuple, rtol: float, ato
     for variant, cause in ((base + logdets, "the log-determinants are added instead of subtracted"),
                            (-logdets, "log N(z0; 0, I) is missing"),
                            (base, "the log-determinants are left out"),
-                           (_log_normal(x) - logdets, "the base density is evaluated at x instead of z0")):
+                           (_log_normal(x) - logdets, "the base density is evaluated at x instead of z0"),
+                           (base + 0.5 * x.shape[1] * math.log(2 * math.pi) - logdets,
+                            "log N(z0; 0, I) lacks its normalising constant -D/2 log(2 pi)")):
         if mismatch(lp, variant, rtol=rtol, atol=atol) is None:
             return f"log p(x) is not log N(z0) - sum of log|det|: {p}. Likely cause: {cause}."
     return f"log p(x) is not log N(z0) - sum of log|det| ({what}): {p}"
