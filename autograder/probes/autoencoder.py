@@ -55,8 +55,45 @@ def _build(cls: type, g: torch.nn.Module, f: torch.nn.Module, labels: list[str],
         return None, _observed(exc, labels, filename)
 
 
-def _call(model: object, x: torch.Tensor, named: list, with_grads: bool, labels: list[str], filename: str) -> dict:
-    """One forward call on a copy of x; the loss is computed against the grader's own x."""
+def _held(model: object, named: list) -> list[list[torch.Tensor]]:
+    """The tensors that stand for each of g's and f's parameters: the parameter itself and, if the model
+    holds a parameter of its own with the same shape and value instead of it (`copy.deepcopy(g)` in
+    `__init__`), that copy too: the model computes with λ and ψ through it, so the gradient w.r.t. λ is
+    the sum over both. Read right after the model is built, before any call."""
+    params = [p for _, p in named]
+    if not isinstance(model, torch.nn.Module):
+        return [[p] for p in params]
+    try:
+        own = list(model.parameters())
+        copies = [q for q in own if isinstance(q, torch.Tensor) and all(q is not p for p in params)]
+        held = []
+        for p in params:
+            match = None
+            if all(q is not p for q in own):
+                match = next((q for q in copies if q.shape == p.shape and q.is_floating_point()
+                              and _equal(q.detach().to(p.dtype), p.detach())), None)
+            if match is not None:
+                copies = [q for q in copies if q is not match]
+            held.append([p] if match is None else [p, match])
+        return held
+    except Exception:  # noqa: BLE001 - a model whose parameters() raises is differentiated w.r.t. g and f only
+        return [[p] for p in params]
+
+
+def _summed(grads: tuple, held: list[list[torch.Tensor]]) -> list[torch.Tensor | None]:
+    """autograd.grad's results over the flattened `held`, summed back per parameter (None where none flowed)."""
+    out, k = [], 0
+    for tensors in held:
+        parts = [gr for gr in grads[k:k + len(tensors)] if gr is not None]
+        k += len(tensors)
+        out.append(sum(parts[1:], parts[0]) if parts else None)
+    return out
+
+
+def _call(model: object, x: torch.Tensor, named: list, held: list[list[torch.Tensor]], with_grads: bool,
+          labels: list[str], filename: str) -> dict:
+    """One forward call on a copy of x; the loss is computed against the grader's own x and
+    differentiated w.r.t. what stands for each parameter (`_held`), recorded under g's and f's names."""
     given = x.clone()
     record: dict = {"output_type": "None"}
     try:
@@ -78,7 +115,7 @@ def _call(model: object, x: torch.Tensor, named: list, with_grads: bool, labels:
             try:
                 with _enable_grad():  # grad mode is the grader's, even if forward switched it off
                     loss = ((x - out) ** 2).sum(dim=1).mean()
-                grads = _autograd_grad(loss, [p for _, p in named], allow_unused=True)
+                grads = _summed(_autograd_grad(loss, [t for ts in held for t in ts], allow_unused=True), held)
                 record["grads"] = {n: None if gr is None else encode.tensor(gr) for (n, _), gr in zip(named, grads)}
             except BaseException as exc:  # noqa: BLE001
                 record["grad_error"] = _observed(exc, labels, filename)
@@ -94,9 +131,10 @@ def _run(cls: type, nets_pair: tuple, xs: list[torch.Tensor], order: list[int], 
     if err is not None:
         run["build_error"] = err
     else:
+        held = _held(model, named)
         _manual_seed(seed + 2)  # the student's own draws are reproducible too
         for k, b in enumerate(order):
-            record = _call(model, xs[b], named, k == 0, labels, filename)
+            record = _call(model, xs[b], named, held, k == 0, labels, filename)
             run["calls"].append({"batch": b, **record})
             if "error" in record:
                 break
