@@ -215,3 +215,36 @@ def test_a_host_without_linux_is_told_so_as_the_machines_limit(monkeypatch, tmp_
         available()
     with pytest.raises(RuntimeError, match="WSL 2 on Windows"):
         api.check(SOLUTION)
+
+
+SHARED_MEMORY_USER = """
+import os, uuid
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+SHM_NAME = "/dev/shm/autograder-test-" + uuid.uuid4().hex  # what a crashed job might leave
+with open(SHM_NAME, "w") as fh:
+    fh.write("left behind")
+# a DataLoader's workers need POSIX semaphores and shared memory, in /dev/shm
+LOADED = sum(len(b[0]) for b in DataLoader(TensorDataset(torch.randn(64, 3)), batch_size=16, num_workers=2))
+assert LOADED == 64
+"""
+
+
+@pytest.mark.parametrize("level", ["bwrap", pytest.param("uid", marks=needs_uid), "process"])
+def test_shared_memory_works_at_every_level_and_a_dedicated_uid_leaves_none(tmp_path, level):
+    """POSIX shared memory in /dev/shm (a DataLoader with workers) is allowed; what a job leaves there is removed
+    where it can be told apart: the sandbox's own /dev/shm (bwrap), the slot uid's entries (uid); not at `process`."""
+    if level not in {lvl.value for lvl in offered()}:
+        pytest.skip(f"{level} is not offered here")
+    before = set(os.listdir("/dev/shm"))
+    sub = tmp_path / "class"
+    sub.mkdir()
+    (sub / "dataloader.py").write_text(SHARED_MEMORY_USER + SOLUTION.read_text())
+    batch = grade(sub, tmp_path / "out", level=level, jobs=1)
+    res = batch.graded[0].results
+    assert (res.score, res.max_score) == (42, 42), [t.output for t in res.tests if t.score < t.max_score][:1]
+    left = {n for n in set(os.listdir("/dev/shm")) - before if n.startswith("autograder-test-")}
+    for name in left:
+        os.unlink(f"/dev/shm/{name}")
+    assert len(left) == (1 if level == "process" else 0)

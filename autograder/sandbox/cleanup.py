@@ -87,3 +87,25 @@ def empty_dir(path: str) -> None:
                 os.unlink(full)
             except OSError:
                 pass
+
+
+def remove_owned(path: str, uid: int) -> None:
+    """Remove what `uid` owns directly inside `path` (a shared folder such as the host's /dev/shm), nothing else."""
+    try:
+        entries = list(os.scandir(path))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if info.st_uid != uid:
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            remove_tree(entry.path)
+        else:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass

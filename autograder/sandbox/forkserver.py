@@ -132,6 +132,10 @@ def _run(sock: socket.socket, job_limits: dict, fds: list[int], uid: int | None,
     cleanup.remove_tree(tmpdir)
     if private_dev:  # POSIX shared memory of this job, in the sandbox's own /dev
         cleanup.empty_dir("/dev/shm")
+    elif uid is not None:  # the host's /dev/shm: only what the job's dedicated uid made there
+        cleanup.remove_owned("/dev/shm", uid)
+    # at the process level the job has the grader's own uid: what it left in the host's /dev/shm cannot be told
+    # from the user's other programs' (a browser keeps its memory there), so it stays
     wire.send(sock, {"op": "exited", "pid": pid, **describe(status), "left_behind": left,
                      "peak_mb": max(0, peak_kib - base_kib) // 1024, "processes": bomb})
 

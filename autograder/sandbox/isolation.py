@@ -41,6 +41,8 @@ class Level(str, Enum):
         return base + "".join(f"\nnote: {n}" for n in refusals() if list(Level).index(self) > 0)
 
 
+PRIVATE_DEV = frozenset({Level.BWRAP, Level.USERNS})  # levels whose /dev, so /dev/shm, belongs to the sandbox alone
+SHARED_MEMORY = "/dev/shm"  # POSIX shared memory and semaphores: a private tmpfs at PRIVATE_DEV levels
 UID_BASE = 61000  # slot k's children run as UID_BASE + k: distinct per concurrent worker
 SANDBOX_PARTS = ("__init__.py", "sandbox", "probes")  # all of the grader the child may see: no checks, rubric, solutions
 
@@ -229,7 +231,10 @@ def worker_command(level: Level, args: list[str]) -> list[str]:
         cmd += ["--perms", "0755", "--dir", parent]
     for root in roots:
         cmd += ["--ro-bind", root, root]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp"]
+    cmd += ["--proc", "/proc", "--dev", "/dev"]
+    # POSIX shared memory and semaphores (a DataLoader's worker queues, torch's tensor sharing) live in /dev/shm:
+    # writable by the job's uid as on any host, private to this sandbox, emptied after every job (forkserver)
+    cmd += ["--perms", "1777", "--size", str(1 << 30), "--tmpfs", SHARED_MEMORY, "--chdir", "/tmp"]
     if level is Level.USERNS:  # no capability at all, not even inside the namespace
         return cmd + ["--cap-drop", "ALL", "--", *python]
     cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",

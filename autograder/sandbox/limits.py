@@ -89,7 +89,8 @@ def enter(limits: dict) -> int:
 
     `limits` keys: memory_mb (on top of what the process already maps), cpu_seconds,
     file_mb, tmpdir (private, already created for `uid`), uid (or None to keep ours),
-    max_processes, read_paths (what Landlock leaves readable; absent: no Landlock), tunnels
+    max_processes, read_paths (what Landlock leaves readable; absent: no Landlock), write_paths (what it
+    leaves writable besides tmpdir, e.g. the sandbox's own /dev/shm), tunnels
     (directories the dropped uid reaches only through a descriptor opened before the drop).
     Returns the Landlock ABI in force (0: none).
     """
@@ -133,4 +134,5 @@ def enter(limits: dict) -> int:
     if read is None:
         return 0
     # as the dropped uid, a tunnelled root can only be opened through its descriptor
-    return landlock.restrict([*(through(routes, r) for r in read), "/proc"], [tmpdir] if tmpdir else [])
+    writable = [*([tmpdir] if tmpdir else []), *limits.get("write_paths", [])]
+    return landlock.restrict([*(through(routes, r) for r in read), "/proc"], writable)

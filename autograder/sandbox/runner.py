@@ -24,7 +24,8 @@ from pydantic import ValidationError
 from autograder.model import ProbeError, ProbeRecord, RunRecord
 from autograder.sandbox import canary, cgroups, procs, protocol, slots, wire
 from autograder.sandbox.exits import Exit
-from autograder.sandbox.isolation import UID_BASE, Level, available, readable_roots, tunnels, worker_command
+from autograder.sandbox.isolation import (PRIVATE_DEV, SHARED_MEMORY, UID_BASE, Level, available, readable_roots, tunnels,
+                                          worker_command)
 
 _RESULT_PIPE_BYTES = 1 << 20  # a whole job's observations (sheet 03: about 300 KB); Linux's default maximum
 _DRAIN_SECONDS = 1.0  # after the child is gone, how long its pipes may stay open (held by nothing we can kill)
@@ -154,7 +155,7 @@ class Worker:
             self._slot = slots.claim(self.preferred)
             self.uid = UID_BASE + self._slot.index if self.level in (Level.BWRAP, Level.UID) else None
         parent, child = socket.socketpair()
-        private_dev = "1" if self.level in (Level.BWRAP, Level.USERNS) else "0"
+        private_dev = "1" if self.level in PRIVATE_DEV else "0"
         cmd = worker_command(self.level, ["-m", "autograder.sandbox.forkserver", str(child.fileno()),
                                           str(-1 if self.uid is None else self.uid), private_dev,
                                           "1" if self.preload else "0"])
@@ -329,7 +330,11 @@ class Worker:
                 "limits": {"memory_mb": limits.memory_mb, "cpu_seconds": int(limits.submission_seconds) + 5,
                            "file_mb": limits.file_mb, "uid": self.uid, "max_processes": limits.max_processes,
                            "read_paths": readable_roots() if self.landlock else None,
-                           "tunnels": tunnels() if self.level is Level.UID else []}}
+                           "tunnels": tunnels() if self.level is Level.UID else [],
+                           # POSIX shared memory (a DataLoader's workers, torch's tensor sharing): the sandbox's own
+                           # /dev/shm, emptied after each job, or the host's, where the fork server removes after each
+                           # job what the job's dedicated uid made there (at the process level what a job leaves stays)
+                           "write_paths": [SHARED_MEMORY]}}
 
     def _attempt(self, job: Job, limits: Limits, state: _Attempt, deadline: float, out: _Capture, err: _Capture) -> dict:
         assert self._sock is not None
