@@ -291,8 +291,9 @@ def pathwise_gradient(record: ProbeRecord, *, model: str, rtol: float, atol: flo
     grads = obs.linear.calls[0].grads or {}
     missing = [n for n, gr in grads.items() if gr is None]
     if missing:
+        path = "x~ = f(sqrt(variance(h)) * eps)" if scaled else "x~ = f(h + eps)"
         return CheckResult.fail(f"{model}: no gradient reached {_listing(missing)} ({len(missing)}/{len(grads)} tensors), "
-                                "while the reparametrized path x~ = f(h + eps) would pass one — make the sample a differentiable function of h")
+                                f"while the reparametrized path {path} would pass one — make the sample a differentiable function of h")
     first: str | None = None
     for place in (["scaled"] if scaled else ["latent", "input"]):
         ref = _reference_grads(obs, place)
