@@ -33,7 +33,9 @@ PROBE_CODE_VERSION = "5"  # bump when what a probe records changes (2: models ju
 # 4: a .py file calling get_ipython() (a notebook exported as a script) is read as the notebook; layer_stack refills
 # a held nn.ModuleList in place and names a held layer's class under every global name bound to it;
 # 5: the autoencoder probe runs with grad enabled and inference mode off, whatever the submission left set, and
-# differentiates through a model's deep copies of g and f as well as through g and f)
+# differentiates through a model's deep copies of g and f as well as through g and f; the answers probe reads any dict
+# (OrderedDict, defaultdict) key by key; a log-det layer that pins float32 is probed once more in float32;
+# 4 and 5 were never released apart)
 RUBRIC = "assignment.toml"  # the whole rubric (instructor side)
 PUBLIC = "public.json"  # its public part (generated; what the student package carries)
 CONFIG = "config.toml"  # settings of the assignments folder itself (the default assignment)

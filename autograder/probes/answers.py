@@ -4,6 +4,7 @@ from __future__ import annotations
 from autograder.probes import encode
 
 _MAX_KEYS = 50
+_CLASS_NAME = type.__dict__["__name__"].__get__  # a class's own name, whatever its metaclass says
 
 
 def probe(ns: dict, target: str, seed: int, options: dict, labels: list[str], filename: str) -> dict:
@@ -15,11 +16,13 @@ def probe(ns: dict, target: str, seed: int, options: dict, labels: list[str], fi
                             "error": {"kind": "missing", "message": f"`{name}` is not defined"}}
             continue
         v = ns[name]
-        if type(v) is dict:
-            values[name] = {"kind": "other", "text": f"dict with {len(v)} keys", "type_name": "dict"}
-            for key in list(v)[:_MAX_KEYS]:
+        if isinstance(v, dict):  # an OrderedDict, a defaultdict is a dict too; read through dict's own C methods,
+            # so that a subclass's __getitem__, __iter__ or __len__ (or a defaultdict's __missing__) runs no code here
+            kind = _CLASS_NAME(type(v))
+            values[name] = {"kind": "other", "text": f"{encode.text(kind)[:100]} with {dict.__len__(v)} keys", "type_name": "dict"}
+            for key in list(dict.keys(v))[:_MAX_KEYS]:
                 if type(key) is str:
-                    values[f"{name}[{key}]"] = encode.value(v[key])
+                    values[f"{name}[{key}]"] = encode.value(dict.__getitem__(v, key))
         else:
             values[name] = encode.value(v)
     return {"kind": "answers", "values": values}
