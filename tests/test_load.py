@@ -507,3 +507,21 @@ def test_a_module_level_parse_args_sees_the_options_of_python_file_py(tmp_path, 
     monkeypatch.setattr(sys, "argv", ["forkserver.py", "5", "61000", "1", "1"])
     ns = _child_load(src, monkeypatch)
     assert (ns["args"].epochs, ns["ARGV"]) == (10, ["nb"])
+
+
+def test_a_future_import_may_open_any_cell_as_ipython_compiles_cell_by_cell(tmp_path, monkeypatch):
+    """pytorch/examples vae/main.py starts with `from __future__ import print_function`: pasted into a later cell it runs
+    in Jupyter (each cell is compiled alone), so it must load here too, its flag holding in the cells after it."""
+    src = load.load(_nb(tmp_path / "f.ipynb", [
+        nbformat.v4.new_code_cell("!pip install -q torch\nx = 1"),
+        nbformat.v4.new_code_cell("from __future__ import annotations\ndef f(a: undefined_name) -> int:\n    return a"),
+        nbformat.v4.new_code_cell("def g(b: other_name):\n    return b"),
+    ]))
+    assert isinstance(src, load.Source)
+    ns = _child_load(src, monkeypatch)
+    assert ns["x"] == 1 and ns["f"].__annotations__ == {"a": "undefined_name", "return": "int"}
+    assert ns["g"].__annotations__ == {"b": "other_name"}
+    late = load.load(_nb(tmp_path / "g.ipynb", [nbformat.v4.new_code_cell("x = 1\nfrom __future__ import annotations")]))
+    with pytest.raises(SyntaxError) as err:  # inside a cell, not at its top: Jupyter refuses it as well
+        _child_load(late, monkeypatch)
+    assert late.label(err.value.lineno) == "cell 1, line 2"

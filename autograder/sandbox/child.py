@@ -149,31 +149,48 @@ def _tagged_cell(label: str) -> str | None:
 def _compiled_units(source: str, labels: list[str]) -> list[tuple[types.CodeType, bool]]:
     """The source compiled in units that run in order, each with whether an Exception it raises is let pass.
 
-    Without a tagged cell, the whole source is one unit (as it always was). Otherwise each tagged cell is a
-    unit, and so is each stretch between them; all are compiled before any runs, so that a SyntaxError
+    Without a tagged cell, the whole source is one unit (as it always was), unless a notebook cell other than
+    the first opens with a `from __future__` import. Then, and when a cell is tagged, each cell is a unit, as
+    IPython compiles them; all are compiled before any runs, so that a SyntaxError
     outside a tagged cell still stops the load before any code ran. A tagged cell that does not compile
     is left out, as Jupyter goes on past it; `from __future__` imports hold in the units after theirs.
     """
     lines = source.split("\n")
-    cells = [_tagged_cell(labels[i]) if i < len(labels) else None for i in range(len(lines))]  # None: untagged
-    if not any(cells):
-        return [(compile(source, SUBMISSION_FILENAME, "exec", dont_inherit=True), False)]
+    tagged = [_tagged_cell(labels[i]) if i < len(labels) else None for i in range(len(lines))]  # None: untagged
+    if not any(tagged):
+        try:
+            return [(compile(source, SUBMISSION_FILENAME, "exec", dont_inherit=True), False)]
+        except SyntaxError as exc:
+            if not labels or exc.msg != _LATE_FUTURE:
+                raise
+    # a notebook compiled as IPython compiles it, cell by cell: a __future__ import may open any cell
+    keys = [_cell(labels[i]) if i < len(labels) else None for i in range(len(lines))]
     units: list[tuple[types.CodeType, bool]] = []
     flags, start = 0, 0
     for end in range(1, len(lines) + 1):
-        if end < len(lines) and cells[end] == cells[start]:
+        if end < len(lines) and keys[end] == keys[start]:
             continue
         text = "\n" * start + "\n".join(lines[start:end])  # the unit's lines keep their numbers
         try:
             code = compile(text, SUBMISSION_FILENAME, "exec", flags, dont_inherit=True)
         except SyntaxError:
-            if cells[start] is None:
+            if tagged[start] is None:
                 raise
         else:
             flags |= code.co_flags & _FUTURE
-            units.append((code, cells[start] is not None))
+            units.append((code, tagged[start] is not None))
         start = end
     return units
+
+
+_LATE_FUTURE = "from __future__ imports must occur at the beginning of the file"
+_CELL = re.compile(r"(cell \d+)[ ,]")
+
+
+def _cell(label: str) -> str | None:
+    """`cell 5` for any line of cell 5."""
+    match = _CELL.match(label)
+    return match.group(1) if match else None
 
 
 def _error(exc: BaseException, labels: list[str], memory_mb: int) -> dict:
