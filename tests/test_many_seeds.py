@@ -2,7 +2,7 @@
 
 Each noise test rejects a correct submission with probability <= 1e-7 (see checks/stats.py); the
 other checks are deterministic given the drawn noise. Over len(CORRECT) files x 12 seeds x 4 noise
-tests the expected number of false failures is len(CORRECT) x 4.8e-6 (< 3e-4 up to 60 files), so a
+tests the expected number of false failures is len(CORRECT) x 4.8e-6 (< 5e-4 up to 100 files), so a
 failure here is a real defect. (12 seeds, not
 more: the corpus's many styles matter more than many seeds, and the suite stays under 15 minutes.)
 """
