@@ -180,6 +180,9 @@ def judge(a: Assignment, stored: StoredObservations, *, produced_by: str = "run"
         summary = _summary(stored.run)
         status = Status.LOAD_ERROR if stored.run.load_error is not None else Status.OK
     tests = rubric.score(a, records, public_only=public_only, grader_error=stored.grader_error)
+    if stored.run is not None and stored.run.cell_errors:  # what the code did not define may be a raising cell's
+        tests = [t.model_copy(update={"output": f"{t.output} ({CELL_ERROR_HINT})"}) if t.outcome == Outcome.ERROR else t
+                 for t in tests]
     if any(t.outcome == Outcome.GRADER_ERROR for t in tests):
         status = Status.GRADER_ERROR
     prov = Provenance(grader_version=autograder.__version__, assignment=a.name, rubric_hash=a.rubric_hash,
@@ -199,11 +202,24 @@ def _summary(run: RunRecord) -> str:
     if run.load_error is not None:
         where = f" ({run.load_error.where})" if run.load_error.where else ""
         parts.append(f"The submission could not be imported{where}: {run.load_error.message}")
+    if run.cell_errors:
+        parts.append(cell_errors_text(run.cell_errors))
     if run.stdout.strip():
         shown = run.stdout if len(run.stdout) <= 4000 else (
             run.stdout[:2000] + f"\n[... {len(run.stdout) - 4000} characters not shown here ...]\n" + run.stdout[-2000:])
         parts.append("Your code printed:\n" + shown)
     return "\n\n".join(parts)
+
+
+CELL_ERROR_HINT = "a cell of your notebook raised an error: see the list at the top"
+
+
+def cell_errors_text(errors: list[ProbeError]) -> str:
+    """What the student reads about notebook cells that raised while the others ran on."""
+    listed = "\n".join(f"- {e.where or 'a cell'}: {e.exc_type or 'error'}: {e.message}" for e in errors)
+    return ("Some cells of your notebook raised an error; the cells after them still ran, as otter-grader and "
+            "Jupyter's Run All with errors allowed run a notebook. What a cell would have defined after its error "
+            f"is missing:\n{listed}")
 
 
 def parse_shard(text: str) -> tuple[int, int]:

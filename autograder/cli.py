@@ -172,6 +172,8 @@ def check(
     elif stored.run and stored.run.load_error:
         e = stored.run.load_error
         out_console.print(_block(cross, f"your file could not be imported{f' ({e.where})' if e.where else ''}: {e.message}"))
+    if stored.run and stored.run.cell_errors:
+        out_console.print(_block(Text("! ", style="yellow"), api.cell_errors_text(stored.run.cell_errors)))
     failed = 0
     for t in tests:
         ok = t.score == t.max_score

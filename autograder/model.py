@@ -199,4 +199,5 @@ class RunRecord(Frozen):
     seconds: float = 0.0
     isolation: str = ""
     notes: list[str] = []
+    cell_errors: list[ProbeError] = []  # notebook cells that raised while the rest ran on (as otter runs a notebook)
     limits: dict[str, float] = {}  # the limits it ran under: a result is reused only under the same ones

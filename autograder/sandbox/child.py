@@ -7,6 +7,7 @@ parent validates it, and verifies every observation against its own inputs (`ver
 from __future__ import annotations
 
 import __future__
+import ast
 import functools
 import gc
 import io
@@ -34,7 +35,10 @@ _monotonic = time.monotonic
 _collect = gc.collect
 _exec = exec  # a unit run after a tagged cell must not find `builtins.exec` replaced by the one before
 _ENFORCE = re.compile(r"^\[enforce fail at [^\]]*\] [^.]*\. ")
+MAX_CELL_ERRORS = 20  # reported of a notebook's cells that raised (autograder.sandbox.protocol.Loaded)
 _set_default_dtype = torch.set_default_dtype
+_inference_mode = torch.inference_mode
+_enable_grad = torch.enable_grad
 _float32 = torch.float32
 
 
@@ -107,16 +111,21 @@ def _display(*objs: object, **_options: object) -> None:
     print(*objs)
 
 
-def _load(source: str, labels: list[str], workdir: str | None = None, ipython: bool = False) -> dict:
+def _load(source: str, labels: list[str], workdir: str | None = None, ipython: bool = False,
+          cell_errors: list[dict] | None = None) -> dict:
     """Run the submission as module `submission`; its namespace.
+
+    A notebook runs cell by cell, and a cell that raises an Exception (or does not compile) does not stop
+    the cells after it, as otter-grader runs a submission (errors ignored) and Jupyter's Run All with errors
+    allowed: the error is appended to `cell_errors` (a cell tagged `raises-exception` raises silently, as
+    nbclient lets it), and what the cell defined before it raised stays. A .py file is one module: its
+    first exception stops the load. A memory limit reached, SystemExit and KeyboardInterrupt always do.
 
     With `ipython` (a notebook, or a script exported from one), `display()` is there without an import, as
     IPython's shell puts it in a notebook's namespace. `workdir` (the job's private folder, the cwd) goes
     first on `sys.path`, as a notebook's folder is in a kernel: a module that a `%%writefile` cell wrote
     there is importable. `sys.argv` holds only the file's name, as for `python submission.py` (not the
-    fork server's arguments). The code of a notebook cell tagged
-    `raises-exception` (its labels say so) runs as a unit of its own whose Exception is let pass, as
-    nbclient and Jupyter's Run All let it: what the cell defined before it raised stays.
+    fork server's arguments).
     """
     sys.modules.setdefault("otter", _otter_stub())
     if workdir:
@@ -127,13 +136,39 @@ def _load(source: str, labels: list[str], workdir: str | None = None, ipython: b
     if ipython:
         module.display = _display
     sys.modules["submission"] = module
-    for code, tolerated in _compiled_units(source, labels):
+    errors = cell_errors if cell_errors is not None else []
+    for code, tagged, failure in _compiled_units(source, labels):
+        if code is None:  # a cell that does not compile: Jupyter reports it and goes on
+            if not tagged:
+                errors.append(_syntax_error(failure, labels))
+            continue
         try:
             _exec(code, module.__dict__)  # noqa: S102 - this is the point: run the submission, sandboxed
         except Exception as exc:
-            if not tolerated or encode.error(exc, labels, SUBMISSION_FILENAME).get("kind") == "memory":
-                raise  # a memory limit reached is reported, wherever it was reached
+            err = encode.error(exc, labels, SUBMISSION_FILENAME)
+            if not labels or err.get("kind") == "memory":
+                raise  # a .py file stops at its first error; a memory limit reached is reported, wherever it was reached
+            if not tagged:
+                errors.append(err)
     return module.__dict__
+
+
+def _syntax_error(exc: SyntaxError, labels: list[str]) -> dict:
+    """A SyntaxError of the submission as plain data, at its line's label."""
+    line = labels[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(labels) else f"line {exc.lineno}"
+    return {"kind": "load", "exc_type": "SyntaxError", "message": str(exc.msg), "where": line}
+
+
+def _compile_lines(lines: list[str], offset: int, flags: int) -> types.CodeType:
+    """Compile lines that stand at `offset` in the submission, with their own line numbers there."""
+    try:
+        tree = ast.parse("\n".join(lines), SUBMISSION_FILENAME, "exec")
+    except SyntaxError as exc:
+        if exc.lineno:
+            exc.lineno += offset
+        raise
+    ast.increment_lineno(tree, offset)
+    return compile(tree, SUBMISSION_FILENAME, "exec", flags, dont_inherit=True)
 
 
 _RAISES = re.compile(r"(cell \d+) \[raises-exception\], line \d+")  # autograder.load.RAISES_TAG
@@ -146,44 +181,35 @@ def _tagged_cell(label: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _compiled_units(source: str, labels: list[str]) -> list[tuple[types.CodeType, bool]]:
-    """The source compiled in units that run in order, each with whether an Exception it raises is let pass.
+def _compiled_units(source: str, labels: list[str]) -> list[tuple[types.CodeType | None, bool, SyntaxError | None]]:
+    """The source compiled in units that run in order: (code, whether its cell is tagged `raises-exception`,
+    None), or (None, tagged, the SyntaxError) for a notebook cell that does not compile.
 
-    Without a tagged cell, the whole source is one unit (as it always was), unless a notebook cell other than
-    the first opens with a `from __future__` import. Then, and when a cell is tagged, each cell is a unit, as
-    IPython compiles them; all are compiled before any runs, so that a SyntaxError
-    outside a tagged cell still stops the load before any code ran. A tagged cell that does not compile
-    is left out, as Jupyter goes on past it; `from __future__` imports hold in the units after theirs.
+    A .py file (no labels) is one unit, and a SyntaxError in it is raised. A notebook is compiled as IPython
+    compiles it, cell by cell (so a `from __future__` import may open any cell, and holds in the cells
+    after it); all cells are compiled before any runs.
     """
+    if not labels:
+        return [(compile(source, SUBMISSION_FILENAME, "exec", dont_inherit=True), False, None)]
     lines = source.split("\n")
-    tagged = [_tagged_cell(labels[i]) if i < len(labels) else None for i in range(len(lines))]  # None: untagged
-    if not any(tagged):
-        try:
-            return [(compile(source, SUBMISSION_FILENAME, "exec", dont_inherit=True), False)]
-        except SyntaxError as exc:
-            if not labels or exc.msg != _LATE_FUTURE:
-                raise
-    # a notebook compiled as IPython compiles it, cell by cell: a __future__ import may open any cell
     keys = [_cell(labels[i]) if i < len(labels) else None for i in range(len(lines))]
-    units: list[tuple[types.CodeType, bool]] = []
+    units: list[tuple[types.CodeType | None, bool, SyntaxError | None]] = []
     flags, start = 0, 0
     for end in range(1, len(lines) + 1):
         if end < len(lines) and keys[end] == keys[start]:
             continue
-        text = "\n" * start + "\n".join(lines[start:end])  # the unit's lines keep their numbers
+        tagged = start < len(labels) and _tagged_cell(labels[start]) is not None
         try:
-            code = compile(text, SUBMISSION_FILENAME, "exec", flags, dont_inherit=True)
-        except SyntaxError:
-            if tagged[start] is None:
-                raise
+            code = _compile_lines(lines[start:end], start, flags)
+        except SyntaxError as exc:
+            units.append((None, tagged, exc))
         else:
             flags |= code.co_flags & _FUTURE
-            units.append((code, tagged[start] is not None))
+            units.append((code, tagged, None))
         start = end
     return units
 
 
-_LATE_FUTURE = "from __future__ imports must occur at the beginning of the file"
 _CELL = re.compile(r"(cell \d+)[ ,]")
 
 
@@ -218,11 +244,11 @@ def run_job(spec: dict, out_fd: int) -> None:
     seed_generators(spec["seed"])
     SUBMISSION_FILENAME = _write_source(spec["source"], spec.get("workdir"))
     channel.send(type="hello", pid=os.getpid())
+    cell_errors: list[dict] = []
     try:
-        ns = _load(spec["source"], labels, spec.get("workdir"), bool(spec.get("ipython")))
+        ns = _load(spec["source"], labels, spec.get("workdir"), bool(spec.get("ipython")), cell_errors)
     except SyntaxError as exc:
-        line = labels[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(labels) else f"line {exc.lineno}"
-        channel.send(type="load_error", error={"kind": "load", "exc_type": "SyntaxError", "message": str(exc.msg), "where": line})
+        channel.send(type="load_error", error=_syntax_error(exc, labels))
         return
     except SystemExit as exc:
         channel.send(type="load_error", error={"kind": "exception", "exc_type": "SystemExit",
@@ -231,13 +257,14 @@ def run_job(spec: dict, out_fd: int) -> None:
     except BaseException as exc:  # noqa: BLE001 - every failure at import is that submission's load error
         channel.send(type="load_error", error=_error(exc, labels, memory_mb))
         return
-    channel.send(type="loaded")
+    channel.send(type="loaded", cell_errors=cell_errors[:MAX_CELL_ERRORS])
     for p in spec["probes"]:
         channel.send(type="probe_start", probe=p["id"])
         start = _monotonic()
         try:
             _set_default_dtype(_float32)  # the grader's nets and inputs must not depend on the submission's defaults
-            obs = PROBES[p["kind"]](ns, p.get("target"), spec["seed"], p.get("options", {}), labels, SUBMISSION_FILENAME)
+            with _inference_mode(False), _enable_grad():  # nor on an autograd mode the submission left set at import
+                obs = PROBES[p["kind"]](ns, p.get("target"), spec["seed"], p.get("options", {}), labels, SUBMISSION_FILENAME)
             channel.send(type="observation", probe=p["id"], observation=obs, seconds=_monotonic() - start)
         except BaseException as exc:  # noqa: BLE001 - SystemExit included: it costs this probe only
             channel.send(type="probe_error", probe=p["id"], error=_error(exc, labels, memory_mb), seconds=_monotonic() - start)

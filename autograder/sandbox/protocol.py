@@ -15,6 +15,7 @@ class Hello(Frozen):
 
 class Loaded(Frozen):
     type: Literal["loaded"]
+    cell_errors: list[ProbeError] = Field(default_factory=list, max_length=20)  # notebook cells that raised, in order
 
 
 class LoadError(Frozen):

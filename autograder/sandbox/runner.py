@@ -117,6 +117,7 @@ class _Attempt:
     probed: bool = False  # a probe_start was seen
     done: bool = False
     load_error: ProbeError | None = None
+    cell_errors: list[ProbeError] = field(default_factory=list)  # notebook cells that raised while the rest ran on
     timed_out: str | None = None
     violation: str | None = None
     buffer: bytearray = field(default_factory=bytearray)
@@ -249,6 +250,7 @@ class Worker:
         records: dict[str, ProbeRecord] = {}
         pending = [p["id"] for p in job.probes]
         notes: list[str] = []
+        cell_errors: list[ProbeError] = []
         attempts = 0
         load_error = stop = None
         while pending and load_error is None and stop is None and attempts <= len(job.probes):
@@ -267,6 +269,7 @@ class Worker:
                     state.load_error = self._load_failure(state, ex, limits)
                 load_error = state.load_error
                 records.update(state.records)  # a child's records count only if it kept to the protocol
+                cell_errors = state.cell_errors if state.loaded else cell_errors
             elif not state.loaded and not records:
                 load_error = stop
             pending = [p for p in pending if p not in records]
@@ -283,7 +286,7 @@ class Worker:
             records[probe] = ProbeRecord(probe=probe, error=failure)
         return RunRecord(records=records, load_error=load_error, stdout=out.text(), stderr=err.text(), attempts=attempts,
                          seconds=time.monotonic() - t0, isolation=self.level.value, notes=notes,
-                         limits=limits.as_dict())
+                         cell_errors=cell_errors, limits=limits.as_dict())
 
     @staticmethod
     def _stopped(state: _Attempt, ex: Exit) -> ProbeError | None:
@@ -438,7 +441,7 @@ class Worker:
             if isinstance(msg, protocol.Hello):
                 state.hello = True
             elif isinstance(msg, protocol.Loaded):
-                state.loaded = True
+                state.loaded, state.cell_errors = True, list(msg.cell_errors)
             elif isinstance(msg, protocol.LoadError):
                 state.load_error = msg.error
             return True
