@@ -35,7 +35,8 @@ PROBE_CODE_VERSION = "5"  # bump when what a probe records changes (2: models ju
 # 5: the autoencoder probe runs with grad enabled and inference mode off, whatever the submission left set, and
 # differentiates through a model's deep copies of g and f as well as through g and f; the answers probe reads any dict
 # (OrderedDict, defaultdict) key by key; a log-det layer that pins float32 is probed once more in float32;
-# 4 and 5 were never released apart)
+# a notebook runs cell by cell past a cell's error, every probe with grad on and inference mode off, the child's
+# argv is the file's and /dev/shm is writable; 4 and 5 were never released apart)
 RUBRIC = "assignment.toml"  # the whole rubric (instructor side)
 PUBLIC = "public.json"  # its public part (generated; what the student package carries)
 CONFIG = "config.toml"  # settings of the assignments folder itself (the default assignment)
