@@ -43,17 +43,27 @@ def run_trusting(a: Assignment, name: str, data: bytes) -> StoredObservations:
     if isinstance(src, load.LoadFailure):
         return StoredObservations(submission=name, sha256=src.sha256, assignment=a.name,
                                   probe_fingerprint=a.probe_fingerprint, load_failure=src.message)
+    # the autograd mode a submission leaves set at import (grad off, inference or anomaly mode) must not outlive it in
+    # this shared process; the sandbox's children are fresh, and run every probe with grad on
+    with torch.inference_mode(False), torch.enable_grad(), torch.autograd.set_detect_anomaly(False):
+        return _observe(a, name, src)
+
+
+def _observe(a: Assignment, name: str, src: load.Source) -> StoredObservations:
+    import torch
+
     t0 = time.monotonic()
     child.seed_generators(a.seed)
     records: dict[str, ProbeRecord] = {}
     load_error = None
+    cell_errors: list[dict] = []
     had_otter = "otter" in sys.modules
     workdir = tempfile.mkdtemp(prefix="baseline-")
     child.SUBMISSION_FILENAME = filename = child._write_source(src.text, workdir)  # a real file, as in the sandbox
     cwd, argv = os.getcwd(), list(sys.argv)
     os.chdir(workdir)  # as the sandbox's child: its private folder is the cwd, first on sys.path
     try:
-        ns = child._load(src.text, src.labels, workdir, src.ipython)
+        ns = child._load(src.text, src.labels, workdir, src.ipython, cell_errors)
     except BaseException as exc:  # noqa: BLE001 - a submission's import failure, as the child reports it
         load_error = ProbeError(**child._error(exc, src.labels, 0))
         ns = {}
@@ -62,7 +72,8 @@ def run_trusting(a: Assignment, name: str, data: bytes) -> StoredObservations:
         start = time.monotonic()
         try:
             torch.set_default_dtype(torch.float32)
-            obs = child.PROBES[p["kind"]](ns, p.get("target"), a.seed, p.get("options", {}), src.labels, filename)
+            with torch.inference_mode(False), torch.enable_grad():  # as the child runs every probe
+                obs = child.PROBES[p["kind"]](ns, p.get("target"), a.seed, p.get("options", {}), src.labels, filename)
             record = {"probe": p["id"], "observation": obs, "seconds": time.monotonic() - start}
         except BaseException as exc:  # noqa: BLE001 - costs this probe only
             record = {"probe": p["id"], "error": child._error(exc, src.labels, 0), "seconds": time.monotonic() - start}
@@ -81,7 +92,8 @@ def run_trusting(a: Assignment, name: str, data: bytes) -> StoredObservations:
         sys.modules.pop("otter", None)  # the child's stand-in for otter must not outlive the submission here
     shutil.rmtree(workdir, ignore_errors=True)
     run = RunRecord(records=records, load_error=load_error, stdout="", stderr="", attempts=1,
-                    seconds=time.monotonic() - t0, isolation="none (trusting baseline)", notes=[], limits={})
+                    seconds=time.monotonic() - t0, isolation="none (trusting baseline)", notes=[], limits={},
+                    cell_errors=[ProbeError(**e) for e in cell_errors])
     return StoredObservations(submission=name, sha256=src.sha256, assignment=a.name,
                               probe_fingerprint=a.probe_fingerprint, run=run)
 
