@@ -17,7 +17,6 @@ from autograder.probes.encode import ProbeFailure
 
 _autograd_grad = torch.autograd.grad
 _enable_grad = torch.enable_grad
-_inference_mode = torch.inference_mode
 _manual_seed = torch.manual_seed
 _equal = torch.equal
 _SECOND_BATCH = 50  # x2 = nets.inputs(seed + _SECOND_BATCH)
@@ -179,14 +178,10 @@ def _variance(model: object, build_error: dict | None, h: list[torch.Tensor], la
 def probe(ns: dict, target: str, seed: int, options: dict, labels: list[str], filename: str) -> dict:
     """Run `ns[target](g, f)` with the sheet's and with invertible networks; record outputs and gradients.
 
-    Autograd's global state is the grader's: a submission that left inference mode on, or grad off
-    (`torch.set_grad_enabled(False)` before its plots), is probed as a harness would run it.
+    Autograd's global state is the grader's: the child runs every probe with grad on and inference mode
+    off (`sandbox.child.run_job`), whatever the submission left set at import; forward may still switch
+    grad off, so the loss and the slope are taken with grad on here.
     """
-    with _inference_mode(False), _enable_grad():
-        return _probe(ns, target, seed, options, labels, filename)
-
-
-def _probe(ns: dict, target: str, seed: int, options: dict, labels: list[str], filename: str) -> dict:
     cls = ns.get(target)
     if cls is None:
         raise ProbeFailure("missing", f"`{target}` is not defined")
