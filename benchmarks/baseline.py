@@ -50,8 +50,6 @@ def run_trusting(a: Assignment, name: str, data: bytes) -> StoredObservations:
 
 
 def _observe(a: Assignment, name: str, src: load.Source) -> StoredObservations:
-    import torch
-
     t0 = time.monotonic()
     child.seed_generators(a.seed)
     records: dict[str, ProbeRecord] = {}
@@ -59,7 +57,7 @@ def _observe(a: Assignment, name: str, src: load.Source) -> StoredObservations:
     cell_errors: list[dict] = []
     had_otter = "otter" in sys.modules
     workdir = tempfile.mkdtemp(prefix="baseline-")
-    child.SUBMISSION_FILENAME = filename = child._write_source(src.text, workdir)  # a real file, as in the sandbox
+    child.SUBMISSION_FILENAME = child._write_source(src.text, workdir)  # a real file, as in the sandbox
     cwd, argv = os.getcwd(), list(sys.argv)
     os.chdir(workdir)  # as the sandbox's child: its private folder is the cwd, first on sys.path
     try:
@@ -71,9 +69,7 @@ def _observe(a: Assignment, name: str, src: load.Source) -> StoredObservations:
         p = spec.model_dump()
         start = time.monotonic()
         try:
-            torch.set_default_dtype(torch.float32)
-            with torch.inference_mode(False), torch.enable_grad():  # as the child runs every probe
-                obs = child.PROBES[p["kind"]](ns, p.get("target"), a.seed, p.get("options", {}), src.labels, filename)
+            obs = child.observe(ns, p, a.seed, src.labels)  # as the child runs every probe
             record = {"probe": p["id"], "observation": obs, "seconds": time.monotonic() - start}
         except BaseException as exc:  # noqa: BLE001 - costs this probe only
             record = {"probe": p["id"], "error": child._error(exc, src.labels, 0), "seconds": time.monotonic() - start}

@@ -78,6 +78,14 @@ def value(v: object) -> dict:
     return {"kind": "other", "text": text(shown)[:500], "type_name": type_name}
 
 
+def label(labels: list[str], lineno: int | None) -> str:
+    """Where line `lineno` of the submission came from (`cell 3, line 2`), or `line N` past the labels."""
+    return labels[lineno - 1] if lineno and 0 < lineno <= len(labels) else f"line {lineno}"
+
+
+_label = label  # error() takes it before any student code could replace the module's attribute
+
+
 def error(exc: BaseException, labels: list[str], filename: str) -> dict:
     """Describe an exception raised by student code, pointing at the submission's line."""
     if _isinstance(exc, ProbeFailure):
@@ -85,8 +93,8 @@ def error(exc: BaseException, labels: list[str], filename: str) -> dict:
     where = None
     for frame, lineno in traceback.walk_tb(exc.__traceback__):
         if frame.f_code.co_filename == filename:
-            label = labels[lineno - 1] if 0 < lineno <= len(labels) else f"line {lineno}"
-            where = f"{frame.f_code.co_name} ({label})" if frame.f_code.co_name != "<module>" else label
+            line = _label(labels, lineno)
+            where = f"{frame.f_code.co_name} ({line})" if frame.f_code.co_name != "<module>" else line
     try:
         msg = text(str(exc))[:2000]
     except BaseException:  # noqa: BLE001 - a hostile __str__ must not break the report

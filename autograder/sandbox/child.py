@@ -155,7 +155,7 @@ def _load(source: str, labels: list[str], workdir: str | None = None, ipython: b
 
 def _syntax_error(exc: SyntaxError, labels: list[str]) -> dict:
     """A SyntaxError of the submission as plain data, at its line's label."""
-    line = labels[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(labels) else f"line {exc.lineno}"
+    line = encode.label(labels, exc.lineno)
     return {"kind": "load", "exc_type": "SyntaxError", "message": str(exc.msg), "where": line}
 
 
@@ -171,14 +171,14 @@ def _compile_lines(lines: list[str], offset: int, flags: int) -> types.CodeType:
     return compile(tree, SUBMISSION_FILENAME, "exec", flags, dont_inherit=True)
 
 
-_RAISES = re.compile(r"(cell \d+) \[raises-exception\], line \d+")  # autograder.load.RAISES_TAG
+_LABEL = re.compile(r"(cell \d+)( \[raises-exception\])?, line \d+")  # autograder.load's labels and RAISES_TAG
 _FUTURE = functools.reduce(operator.or_, (getattr(__future__, n).compiler_flag for n in __future__.all_feature_names))
 
 
-def _tagged_cell(label: str) -> str | None:
-    """`cell 5` for a line of cell 5 tagged `raises-exception`, else None."""
-    match = _RAISES.fullmatch(label)
-    return match.group(1) if match else None
+def _cell(label: str) -> tuple[str | None, bool]:
+    """(`cell 5`, whether cell 5 is tagged `raises-exception`) for a line of cell 5; (None, False) for another label."""
+    match = _LABEL.fullmatch(label)
+    return (match.group(1), match.group(2) is not None) if match else (None, False)
 
 
 def _compiled_units(source: str, labels: list[str]) -> list[tuple[types.CodeType | None, bool, SyntaxError | None]]:
@@ -192,13 +192,13 @@ def _compiled_units(source: str, labels: list[str]) -> list[tuple[types.CodeType
     if not labels:
         return [(compile(source, SUBMISSION_FILENAME, "exec", dont_inherit=True), False, None)]
     lines = source.split("\n")
-    keys = [_cell(labels[i]) if i < len(labels) else None for i in range(len(lines))]
+    cells = [_cell(labels[i]) if i < len(labels) else (None, False) for i in range(len(lines))]
     units: list[tuple[types.CodeType | None, bool, SyntaxError | None]] = []
     flags, start = 0, 0
     for end in range(1, len(lines) + 1):
-        if end < len(lines) and keys[end] == keys[start]:
+        if end < len(lines) and cells[end][0] == cells[start][0]:
             continue
-        tagged = start < len(labels) and _tagged_cell(labels[start]) is not None
+        tagged = cells[start][1]
         try:
             code = _compile_lines(lines[start:end], start, flags)
         except SyntaxError as exc:
@@ -208,15 +208,6 @@ def _compiled_units(source: str, labels: list[str]) -> list[tuple[types.CodeType
             units.append((code, tagged, None))
         start = end
     return units
-
-
-_CELL = re.compile(r"(cell \d+)[ ,]")
-
-
-def _cell(label: str) -> str | None:
-    """`cell 5` for any line of cell 5."""
-    match = _CELL.match(label)
-    return match.group(1) if match else None
 
 
 def _error(exc: BaseException, labels: list[str], memory_mb: int) -> dict:
@@ -229,6 +220,15 @@ def _error(exc: BaseException, labels: list[str], memory_mb: int) -> dict:
         detail = f": {detail}" if detail else ""
         err["message"] = f"the {size_text(memory_mb)} memory limit was reached{detail}"
     return err
+
+
+def observe(ns: dict, p: dict, seed: int, labels: list[str]) -> dict:
+    """Probe `p`'s observation of the loaded submission `ns`, in the grader's torch state: float32 by default (the
+    grader's nets and inputs must not depend on the submission's defaults), grad on and inference mode off (nor on
+    an autograd mode the submission left set at import)."""
+    _set_default_dtype(_float32)
+    with _inference_mode(False), _enable_grad():
+        return PROBES[p["kind"]](ns, p.get("target"), seed, p.get("options", {}), labels, SUBMISSION_FILENAME)
 
 
 def run_job(spec: dict, out_fd: int) -> None:
@@ -262,9 +262,7 @@ def run_job(spec: dict, out_fd: int) -> None:
         channel.send(type="probe_start", probe=p["id"])
         start = _monotonic()
         try:
-            _set_default_dtype(_float32)  # the grader's nets and inputs must not depend on the submission's defaults
-            with _inference_mode(False), _enable_grad():  # nor on an autograd mode the submission left set at import
-                obs = PROBES[p["kind"]](ns, p.get("target"), spec["seed"], p.get("options", {}), labels, SUBMISSION_FILENAME)
+            obs = observe(ns, p, spec["seed"], labels)
             channel.send(type="observation", probe=p["id"], observation=obs, seconds=_monotonic() - start)
         except BaseException as exc:  # noqa: BLE001 - SystemExit included: it costs this probe only
             channel.send(type="probe_error", probe=p["id"], error=_error(exc, labels, memory_mb), seconds=_monotonic() - start)
