@@ -40,6 +40,7 @@ except ImportError:
     pass
 
 from autograder.sandbox import child, cleanup, landlock, limits, procs, warmup, wire  # noqa: E402
+from autograder.sandbox.isolation import SHARED_MEMORY  # noqa: E402
 
 _WATCH_SECONDS = 0.1  # how often a running job's processes are counted
 # what torch imports on first use of things honest submissions use: torch.broadcast_shapes (every
@@ -131,9 +132,9 @@ def _run(sock: socket.socket, job_limits: dict, fds: list[int], uid: int | None,
     left = procs.sweep(uid, pid)
     cleanup.remove_tree(tmpdir)
     if private_dev:  # POSIX shared memory of this job, in the sandbox's own /dev
-        cleanup.empty_dir("/dev/shm")
+        cleanup.empty_dir(SHARED_MEMORY)
     elif uid is not None:  # the host's /dev/shm: only what the job's dedicated uid made there
-        cleanup.remove_owned("/dev/shm", uid)
+        cleanup.remove_owned(SHARED_MEMORY, uid)
     # at the process level the job has the grader's own uid: what it left in the host's /dev/shm cannot be told
     # from the user's other programs' (a browser keeps its memory there), so it stays
     wire.send(sock, {"op": "exited", "pid": pid, **describe(status), "left_behind": left,
