@@ -3,10 +3,13 @@
 An assignment states the maths of a layer once, in its rubric (e.g. `y = "z + v * tanh(z @ w + b)[:, None]"`).
 The same steps run with torch in the child (the grader's own layers, put into a student's container)
 and with numpy in float64 in the parent (the references the checks compare with). Rubric text is
-the instructor's, not the student's; it is evaluated without builtins all the same.
+the instructor's, not the student's; it is evaluated without builtins all the same, but for `__import__`:
+torch imports Python modules from C with the running frame's builtins (anomaly mode, which a submission may
+leave on, imports `torch.fx.traceback` on every op), and a frame without it raises KeyError('__import__').
 """
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -37,6 +40,7 @@ NUMPY: dict[str, object] = {
     "softplus": lambda a: np.logaddexp(0.0, a), "sigmoid": lambda a: 1 / (1 + np.exp(-a)),
     "solve_increasing": solve_increasing,
 }
+_IMPORT = builtins.__import__  # taken before any submission runs
 TORCH: dict[str, object] = {
     "tanh": torch.tanh, "exp": torch.exp, "log": torch.log, "abs": torch.abs, "sqrt": torch.sqrt,
     "where": torch.where, "softplus": F.softplus, "sigmoid": torch.sigmoid,
@@ -46,7 +50,7 @@ TORCH: dict[str, object] = {
 def evaluate(steps: Mapping[str, str], values: Mapping[str, object], backend: Mapping[str, object],
              given: Mapping[str, object] | None = None) -> dict[str, object]:
     """Run `steps` in order on `values`; a name in `given` is taken as it is instead of computed."""
-    scope: dict[str, object] = {"__builtins__": {}, **backend, **values}  # one dict: lambdas see every name
+    scope: dict[str, object] = {"__builtins__": {"__import__": _IMPORT}, **backend, **values}  # one dict: lambdas see every name
     for name, expression in steps.items():
         if given is not None and name in given:
             scope[name] = given[name]
