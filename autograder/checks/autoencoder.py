@@ -246,15 +246,28 @@ def _elsewhere(obs: AutoencoderObservation, offsets: list[tuple[np.ndarray, np.n
 # ---------------------------------------------------------------- pathwise gradients
 
 
+def _unit_roundoff(obs: AutoencoderObservation) -> float:
+    """The unit roundoff of the arithmetic that produced x̃, read from the values the linear run returned: a
+    float32 x̃ whose every value is a bfloat16 (or float16) number was computed in that format (mixed precision,
+    `torch.autocast` on the CPU), which an honest float32 result of 2048 values is with probability 2^-32768."""
+    outs = [c.output.array() for c in obs.linear.calls if c.output is not None]
+    dtype = outs[0].dtype if outs else np.dtype(np.float64)
+    if not np.issubdtype(dtype, np.floating):
+        return 0.0
+    if dtype == np.float32 and all(np.all(o.view(np.uint32) & 0xFFFF == 0) for o in outs):
+        return 2.0 ** -8  # bfloat16: 8 significant bits
+    with np.errstate(over="ignore"):
+        if dtype == np.float32 and all(np.array_equal(o.astype(np.float16).astype(np.float32), o, equal_nan=True) for o in outs):
+            return 2.0 ** -11  # float16
+    return float(np.finfo(dtype).eps) / 2
+
+
 def _recovery_error(obs: AutoencoderObservation, z0: np.ndarray) -> np.ndarray:
     """A bound on the error of f's input z recovered from x̃ = W z + b, elementwise: x̃ holds W z + b rounded in
-    x̃'s dtype (a dot product of D terms and a bias: at most (D + 1) roundings, doubled for chunked or
-    reassociated calls), and W⁻¹ carries that error to z."""
-    call = obs.linear.calls[0]
+    the arithmetic it was computed in (`_unit_roundoff`; a dot product of D terms and a bias: at most (D + 1)
+    roundings, doubled for chunked or reassociated calls), and W⁻¹ carries that error to z."""
     w, b = _linear_params(obs)[2:]
-    dtype = call.output.array().dtype  # type: ignore[union-attr]
-    unit = float(np.finfo(dtype).eps) / 2 if np.issubdtype(dtype, np.floating) else 0.0
-    dx = 2 * (w.shape[1] + 1) * unit * (np.abs(z0) @ np.abs(w).T + np.abs(b))
+    dx = 2 * (w.shape[1] + 1) * _unit_roundoff(obs) * (np.abs(z0) @ np.abs(w).T + np.abs(b))
     return dx @ np.abs(np.linalg.inv(w)).T
 
 
