@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox import cleanup, seccomp, slots
+from autograder.sandbox import cleanup, course_imports, seccomp, slots
 from autograder.sandbox.runner import Job, Limits
 
 ANSWERS = {"id": "answers", "kind": "answers", "options": {"names": []}}
@@ -53,6 +53,38 @@ def test_honest_code_finds_a_normal_python(worker):
     assert "source: def helper():" in record.stdout
     assert "jit: 2.0" in record.stdout
     assert "tempdir is home: True" in record.stdout
+
+
+PLOTTING = '''
+import os, sys
+print("warm:", "matplotlib.pyplot" in sys.modules)
+import matplotlib.pyplot as plt
+print("backend:", plt.get_backend().lower())
+print("server config dir gone:", not os.path.exists(plt.matplotlib.get_configdir()))
+plt.plot([0, 1], [1, 0])
+plt.savefig(os.path.join(os.environ["HOME"], "loss.png"))
+print("saved:", os.path.getsize(os.path.join(os.environ["HOME"], "loss.png")) > 0)
+'''
+
+
+def test_a_grading_worker_hands_its_jobs_a_working_matplotlib_already_imported(worker):
+    pytest.importorskip("matplotlib")
+    record = run(worker, PLOTTING)
+    assert record.load_error is None, record.stderr
+    # the source names matplotlib: the server imported it first (a child of a fresh config dir paid 0.6-0.9 s for
+    # it); headless Agg, as a child importing it itself resolves; the server's throwaway config dir is gone, so no
+    # job writes where another reads
+    assert "warm: True" in record.stdout
+    assert "backend: agg" in record.stdout
+    assert "server config dir gone: True" in record.stdout
+    assert "saved: True" in record.stdout
+
+
+def test_the_server_is_asked_for_listed_course_packages_the_source_names_and_imports_nothing_else():
+    assert course_imports.named_in("import matplotlib.pyplot as plt\nfrom IPython.display import display") == [
+        "matplotlib.pyplot", "IPython.display"]
+    assert course_imports.named_in("import torch  # no plots: mymatplotlib_helpers is another name") == []
+    assert course_imports.warm(["os", "this_module_does_not_exist"]) == []  # not listed: never imported
 
 
 def test_python_and_numpy_generators_are_seeded_from_the_job_seed(worker):

@@ -4,8 +4,9 @@ Runs inside the sandbox (see `isolation`), as `python -m autograder.sandbox.fork
 FD is its end of the control socket, UID the unprivileged uid its children take (or -1),
 PRIVATE_DEV 1 when /dev (so /dev/shm) belongs to this sandbox alone (the bubblewrap levels), and
 WARM 1 to import beforehand what honest code makes torch import lazily (`LAZY_IMPORTS`: each
-fresh child would otherwise pay it again). Only the standard library, torch and the probes are
-imported here.
+fresh child would otherwise pay it again); asked by a `warm` message, it imports the course packages
+a job will use (`course_imports`). Only the standard library, torch, the probes and those packages
+are imported here.
 
 The server never sees a submission: each job's spec (its source) comes in a memfd that only the
 job's own child reads, so a child inherits no earlier submission from the server's memory.
@@ -39,7 +40,7 @@ try:  # the child seeds numpy's global generator; numpy.random imports more of t
 except ImportError:
     pass
 
-from autograder.sandbox import child, cleanup, landlock, limits, procs, warmup, wire  # noqa: E402
+from autograder.sandbox import child, cleanup, course_imports, landlock, limits, procs, warmup, wire  # noqa: E402
 from autograder.sandbox.isolation import SHARED_MEMORY  # noqa: E402
 
 _WATCH_SECONDS = 0.1  # how often a running job's processes are counted
@@ -227,6 +228,11 @@ def main() -> None:
             os._exit(0)
         if msg.get("op") == "run" and len(fds) == 4:
             _run(sock, msg["limits"], fds, uid, private_dev)
+        elif msg.get("op") == "warm" and not fds:  # between jobs: no job runs, so nothing of one is in this process
+            done = course_imports.warm([str(n) for n in msg.get("modules") or []])
+            gc.collect()
+            gc.freeze()
+            wire.send(sock, {"op": "warmed", "modules": done})
         else:
             for fd in fds:
                 os.close(fd)

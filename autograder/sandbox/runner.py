@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from autograder.model import ProbeError, ProbeRecord, RunRecord
-from autograder.sandbox import canary, cgroups, procs, protocol, slots, wire
+from autograder.sandbox import canary, cgroups, course_imports, procs, protocol, slots, wire
 from autograder.sandbox.exits import Exit
 from autograder.sandbox.isolation import (PRIVATE_DEV, SHARED_MEMORY, UID_BASE, Level, available, readable_roots, tunnels,
                                           worker_command)
@@ -30,6 +30,7 @@ from autograder.sandbox.isolation import (PRIVATE_DEV, SHARED_MEMORY, UID_BASE, 
 _RESULT_PIPE_BYTES = 1 << 20  # a whole job's observations (sheet 03: about 300 KB); Linux's default maximum
 _DRAIN_SECONDS = 1.0  # after the child is gone, how long its pipes may stay open (held by nothing we can kill)
 _KILL_GRACE_SECONDS = 30.0  # a worker that has not reported the end of a killed child by then is replaced
+_WARM_SECONDS = 60.0  # a server that has not imported the course packages asked for by then is replaced
 
 
 def _widen(fd: int) -> None:
@@ -127,7 +128,8 @@ class Worker:
     """One warm fork server in its sandbox; runs one submission at a time.
 
     `preload`: the server also imports what torch loads lazily for some honest code (see
-    `forkserver.LAZY_IMPORTS`): about 1.2 s more at start, saved in every child that needs it.
+    `forkserver.LAZY_IMPORTS`): about 1.2 s more at start, saved in every child that needs it;
+    and, before the first job whose source names one, a course package (`course_imports`).
     Workers that run many jobs want it; a one-off check does not.
     """
 
@@ -144,6 +146,8 @@ class Worker:
         self._cgroup: cgroups.WorkerGroup | None = None
         self._cgroup_base = 0
         self.cgroup_note = ""
+        self._warmed: set[str] = set()  # course packages this server was asked to import
+        self._unwarmable: set[str] = set()  # ... and those whose import stopped a server: not asked again
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> None:
@@ -165,6 +169,7 @@ class Worker:
                                       start_new_session=True)
         child.close()
         self._sock = parent
+        self._warmed = set()
         msg, _ = wire.recv(parent)
         if not msg or msg.get("op") != "ready":
             raise RuntimeError(f"the sandbox worker did not start (isolation {self.level.value})")
@@ -241,9 +246,29 @@ class Worker:
     def _alive(self) -> bool:
         return self._proc is not None and self._proc.poll() is None and self._sock is not None
 
+    def _warm(self, job: Job) -> None:
+        """Have the server import, once, the course packages the job's source names (before the job's clock runs)."""
+        names = [n for n in course_imports.named_in(job.source) if n not in self._warmed | self._unwarmable]
+        if not names or not self.preload:
+            return
+        if not self._alive():
+            self.close()
+            self.start()
+        assert self._sock is not None
+        self._warmed.update(names)
+        wire.send(self._sock, {"op": "warm", "modules": names})
+        ready, _, _ = select.select([self._sock], [], [], _WARM_SECONDS)
+        msg = wire.recv(self._sock)[0] if ready else None
+        if not msg or msg.get("op") != "warmed":  # the environment's problem: the job imports them itself
+            self._unwarmable.update(names)
+            self.close()
+        elif self._cgroup is not None:  # the server grew: a job's allowance is counted from its new size
+            self._cgroup_base = self._cgroup.current()
+
     # ---------------------------------------------------------------- a submission
     def run(self, job: Job, limits: Limits) -> RunRecord:
         """Run every probe of `job`, restarting the child after a crash or a timeout."""
+        self._warm(job)
         t0 = time.monotonic()
         deadline = t0 + limits.submission_seconds
         out, err = _Capture(limits.output_bytes), _Capture(limits.output_bytes)
