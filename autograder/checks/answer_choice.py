@@ -6,13 +6,9 @@ from autograder.checks.messages import error_text
 from autograder.model import CheckResult, Outcome, ProbeRecord
 
 
-_SUPERSCRIPTS = str.maketrans({c: f"^{d}" for d, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")})
-
-
 def _norm(text: str) -> str:
-    """Without case, spaces, underscores or hyphens: "Variational inference" is "variational_inference"; a power
-    written as the sheet prints it, D³, or as Python does, D**3, is D^3."""
-    return "".join(text.replace("_", " ").replace("-", " ").translate(_SUPERSCRIPTS).replace("**", "^").split()).lower()
+    """Without case, spaces, underscores or hyphens: "Variational inference" is "variational_inference"."""
+    return "".join(text.replace("_", " ").replace("-", " ").split()).lower()
 
 
 def answer_is(record: ProbeRecord, *, answer: str, expected: bool | str, choices: list[str] = (),  # type: ignore[assignment]
