@@ -72,9 +72,9 @@ def run(scheduler: str, level: Level, work: Iterable[tuple[T, Task]], receive: C
         *, warm: Callable[[], None] | None = None) -> None:
     """Run every task on the cluster at `scheduler`; `receive(item, outcome)` here, once per item, as each ends.
 
-    `warm`: what a worker process runs once while its sandbox starts (and this client before it forks
-    local workers), e.g. importing what the tasks will need. Raises RuntimeError when the cluster
-    cannot run the batch (no Dask, unreachable, workers of another grader or without the sandbox).
+    `warm`: what a worker process runs once while its sandbox starts, e.g. importing what the tasks
+    will need. Raises RuntimeError when the cluster cannot run the batch (no Dask, unreachable,
+    workers of another grader or without the sandbox).
     """
     try:
         import distributed  # noqa: F401 - Dask's package, not this module
@@ -102,10 +102,23 @@ def _local_config() -> dict[str, object]:
     # no work stealing: with queued tasks there is nothing to steal, only the scheduler's time to spend
     config: dict[str, object] = {"distributed.scheduler.worker-saturation": 1.0, "distributed.scheduler.work-stealing": False}
     if sys.platform.startswith("linux"):
-        # fork: a worker starts with this process's imports instead of importing torch again, which on a small
-        # machine costs more than grading a class (a forked worker sets torch to one thread before its first op)
-        config["distributed.worker.multiprocessing-method"] = "fork"
+        # forkserver: a worker is forked from multiprocessing's fork server, a fresh single-threaded process that
+        # has imported torch once (`FORKSERVER_PRELOAD`), instead of importing torch again, which on a small machine
+        # costs more than grading a class. Not fork: this process runs threads (Dask's event loop, a caller's), and
+        # a worker forked from it once hung in its own event loop, holding a lock no thread of it would release
+        config["distributed.worker.multiprocessing-method"] = "forkserver"
     return config
+
+
+# what a local worker imports anyway, imported once in the fork server that Dask's workers are forked from
+FORKSERVER_PRELOAD = ("distributed", "torch", "autograder.distributed_worker")
+
+
+def _preload_forkserver() -> None:
+    """Have the fork server import `FORKSERVER_PRELOAD` (unless it is running already: then it keeps what it has)."""
+    from distributed.utils import get_mp_context
+
+    get_mp_context().set_forkserver_preload(list(FORKSERVER_PRELOAD))  # after Dask's own choice, which it replaces
 
 
 @contextmanager
@@ -115,19 +128,19 @@ def connect(address: str, level: Level, warm: Callable[[], None] | None = None) 
 
     plugin = SandboxPlugin(level.value, warm)
     n = local_workers(address)
-    with _local_cluster(n, plugin, warm) if n is not None else _remote(address, plugin) as client:
+    with _local_cluster(n, plugin) if n is not None else _remote(address, plugin) as client:
         yield client
 
 
 @contextmanager
-def _local_cluster(n: int, plugin: WorkerPlugin, warm: Callable[[], None] | None) -> Iterator[Client]:
+def _local_cluster(n: int, plugin: WorkerPlugin) -> Iterator[Client]:
     import dask
     from distributed import Client, LocalCluster
 
     config = _local_config()
-    if config.get("distributed.worker.multiprocessing-method") == "fork" and warm is not None:
-        warm()  # once here, not once in every forked worker
     with dask.config.set(config):
+        if config.get("distributed.worker.multiprocessing-method") == "forkserver":
+            _preload_forkserver()
         # all on 127.0.0.1; no dashboard (the scheduler's small HTTP server takes a free loopback port); the
         # plugin given at start, so that each worker warms its sandbox while the cluster comes up
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1", scheduler_port=0,

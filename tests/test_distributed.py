@@ -89,7 +89,10 @@ def _use_openmp() -> None:
 
 @needs_dask
 def test_local_cluster_grades_like_a_local_run_and_listens_on_loopback_only(klass, local_run, tmp_path):
-    _use_openmp()  # the workers are forked from this process: they must not hang in their first torch op
+    # the client's torch ran a parallel op, as a notebook's might; its Dask workers (forked from multiprocessing's
+    # fork server, not from this threaded process) must not hang in their first torch op
+    _use_openmp()
+    assert distributed._local_config()["distributed.worker.multiprocessing-method"] == "forkserver"
     seen: list[str] = []
 
     def progress(g: api.Graded, done: int, total: int) -> None:
