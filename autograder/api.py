@@ -191,10 +191,18 @@ def judge(a: Assignment, stored: StoredObservations, *, produced_by: str = "run"
                       graded_at=Provenance.now(), isolation=stored.run.isolation if stored.run else "")
     res = gradescope(tests, prov, summary=summary)
     res.extra_data[STATUS_FIELD] = status.value
-    if status is Status.LOAD_ERROR and stored.run is not None and stored.run.load_error is not None \
-            and stored.run.load_error.missing_module:
-        res.extra_data[MISSING_MODULE] = stored.run.load_error.missing_module
+    if stored.run is not None and (missing := _missing_module(stored.run)) is not None:
+        res.extra_data[MISSING_MODULE] = missing
     return tests, res
+
+
+def _missing_module(run: RunRecord) -> str | None:
+    """The module the submission could not import: at its import (a .py stops there) or in a notebook's cell (the
+    cells after it ran, without it). Named after `grade`'s table, and such a result is graded again next time."""
+    for err in [run.load_error, *run.cell_errors]:
+        if err is not None and err.missing_module:
+            return err.missing_module
+    return None
 
 
 def _summary(run: RunRecord) -> str:

@@ -232,14 +232,16 @@ def test_millions_of_blank_lines_in_an_honest_file_grade_normally(tmp_path):
     assert {p.stem: load_json(p)["score"] for p in out.glob("*.json")} == {"blank_py": 42, "blank_nb": 42}
 
 
-def test_notebooks_in_ipython_syntax_keep_full_marks_and_their_cell_labels(tmp_path):
+def notebook(path: Path, sources: list[str]) -> None:
+    """A notebook of these code cells after a title cell."""
     import nbformat
 
-    def notebook(path: Path, sources: list[str]) -> None:
-        nb = nbformat.v4.new_notebook()
-        nb.cells = [nbformat.v4.new_markdown_cell("# Sheet 03")] + [nbformat.v4.new_code_cell(s) for s in sources]
-        nbformat.write(nb, path)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Sheet 03")] + [nbformat.v4.new_code_cell(s) for s in sources]
+    nbformat.write(nb, path)
 
+
+def test_notebooks_in_ipython_syntax_keep_full_marks_and_their_cell_labels(tmp_path):
     sub = tmp_path / "class"
     sub.mkdir()
     magics = ["%matplotlib inline\nimport torch\ntorch.randn?\n!pip install torch",
@@ -262,14 +264,21 @@ def test_a_module_the_environment_may_lack_is_named_to_the_instructor_and_never_
     sub.mkdir()
     shutil.copy(SOLUTION, sub / "alice.py")
     (sub / "bob.py").write_text("import course_plotting_pkg.pyplot as plt\n" + SOLUTION.read_text())
+    # a notebook runs on past the cell that lacks it (the progress bar's), so it scores, but the gap is named too:
+    # in the course's environment the cells after it may have needed it
+    notebook(sub / "carol.ipynb", ["from course_progress_pkg import tqdm", SOLUTION.read_text()])
     out = tmp_path / "grades"
     r = cli("grade", str(sub), "--out", str(out))
     assert r.returncode == 0, r.stderr
     bob = GradescopeResults.model_validate(load_json(out / "bob.json"))
     assert (bob.score, bob.extra_data["status"], bob.extra_data["missing_module"]) == (0, "load_error", "course_plotting_pkg")
+    carol = GradescopeResults.model_validate(load_json(out / "carol.json"))
+    assert (carol.score, carol.extra_data["status"], carol.extra_data["missing_module"]) == (42, "ok", "course_progress_pkg")
     assert "missing_module" not in load_json(out / "alice.json")["extra_data"]
     note = " ".join(r.stderr.split())
-    assert "1 submission(s) could not import a module: course_plotting_pkg (1)" in note and "install it" in note
+    assert "2 submission(s) could not import a module: course_plotting_pkg (1), course_progress_pkg (1)" in note, note
+    assert "install it" in note
     again = cli("grade", str(sub), "--out", str(out))
     assert "alice: 42/42 (unchanged, reused)" in again.stderr
     assert "bob: 0/42" in again.stderr and "bob: 0/42 (unchanged" not in again.stderr
+    assert "carol: 42/42" in again.stderr and "carol: 42/42 (unchanged" not in again.stderr

@@ -222,6 +222,17 @@ def _error(exc: BaseException, labels: list[str], memory_mb: int) -> dict:
     return err
 
 
+def _compile_off() -> None:
+    """`torch.compile` runs what it wraps as written (the same computation without a compiler, a cache or the
+    seconds of a cold compile, nor the interpreter's headers the sandbox cannot read): in this process, whether
+    torch._dynamo is imported already (a grading worker's server has it) or later (TORCH_COMPILE_DISABLE is read
+    then)."""
+    os.environ["TORCH_COMPILE_DISABLE"] = "1"
+    config = sys.modules.get("torch._dynamo.config")
+    if config is not None:
+        config.disable = True  # type: ignore[attr-defined]
+
+
 def observe(ns: dict, p: dict, seed: int, labels: list[str]) -> dict:
     """Probe `p`'s observation of the loaded submission `ns`, in the grader's torch state: float32 by default (the
     grader's nets and inputs must not depend on the submission's defaults), grad on and inference mode off (nor on
@@ -241,6 +252,7 @@ def run_job(spec: dict, out_fd: int) -> None:
     labels: list[str] = spec["line_labels"]
     memory_mb = int(spec.get("limits", {}).get("memory_mb", 0))
     torch.set_num_threads(1)
+    _compile_off()
     seed_generators(spec["seed"])
     SUBMISSION_FILENAME = _write_source(spec["source"], spec.get("workdir"))
     channel.send(type="hello", pid=os.getpid())
