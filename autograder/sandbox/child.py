@@ -24,6 +24,7 @@ import types
 import torch
 
 from autograder.probes import answers, autoencoder, encode, function, module
+from autograder.sandbox import course_imports
 from autograder.sandbox.exits import size_text
 
 PROBES = {"autoencoder": autoencoder.probe, "function": function.probe, "answers": answers.probe,
@@ -253,6 +254,7 @@ def run_job(spec: dict, out_fd: int) -> None:
     memory_mb = int(spec.get("limits", {}).get("memory_mb", 0))
     torch.set_num_threads(1)
     _compile_off()
+    course_imports.headless_plots(spec["source"])
     seed_generators(spec["seed"])
     SUBMISSION_FILENAME = _write_source(spec["source"], spec.get("workdir"))
     channel.send(type="hello", pid=os.getpid())

@@ -5,9 +5,13 @@ with its font list built afresh in every job's private config directory and the 
 a job; IPython.display 0.05-0.1 s). The server imports one the first time a job's source names it
 (`named_in`, read by the trusted parent), so a worker that never meets one pays nothing; the server
 is sent the names only, never a source, and imports nothing that is not listed here (`warm`).
+
+In a job's child, `headless_plots` gives a submission that names matplotlib the headless backend
+whatever backend it asks for: the sandbox has no display, and a plotting backend is no answer.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import io
 import os
@@ -60,3 +64,26 @@ def warm(names: Iterable[str]) -> list[str]:
             del os.environ[name]
         cleanup.remove_tree(config)
     return done
+
+
+def headless_plots(source: str) -> None:
+    """In a job's child, before the submission runs: if its source names matplotlib, import pyplot and make a
+    backend that needs a display (`matplotlib.use("TkAgg")`, `plt.switch_backend("Qt5Agg")`, a PyCharm or desktop
+    preamble) fall back to Agg instead of raising ImportError: on a desktop such code runs, here it would cost the
+    whole file. A job whose server imported pyplot already (`warm`) pays nothing for the import here."""
+    if "matplotlib.pyplot" not in named_in(source):
+        return
+    try:
+        plt = importlib.import_module("matplotlib.pyplot")
+    except Exception:  # noqa: BLE001 - absent or broken: the submission's own import says so
+        return
+    switch = plt.switch_backend
+
+    @functools.wraps(switch)
+    def switch_backend(newbackend: str) -> None:
+        try:
+            switch(newbackend)
+        except ImportError:  # an interactive framework this headless process cannot start
+            switch("agg")
+
+    plt.switch_backend = switch_backend  # matplotlib.use and pyplot's own resolution call it through the module
