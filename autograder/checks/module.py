@@ -276,7 +276,8 @@ def children_held(record: ProbeRecord, *, subject: str, attribute: str, count: i
     """The container built by the student holds `count` modules of class `child` in an nn.ModuleList `attribute`.
 
     A subclass of nn.ModuleList is one; a class counts as `child` when the submission binds that name to
-    it (`Child = MyClass` is the same class)."""
+    it (`Child = MyClass` is the same class) or to a class of the submission it derives from
+    (`class MyClass(Child)`: its objects are Child objects; the probe records those names)."""
     obs = _stack(record, subject)
     if isinstance(obs, CheckResult):
         return obs

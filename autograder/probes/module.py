@@ -233,10 +233,12 @@ def _grader_layers(options: dict, layers: list[dict[str, torch.Tensor]]) -> nn.M
 
 
 def _class_names(ns: dict, cls: type) -> str:
-    """`cls`'s own name, then the submission's other global names for it: "MyLayer = Layer" for a class
-    MyLayer after `Layer = MyLayer`."""
+    """`cls`'s own name, then the submission's other global names for it or for a class of the submission it
+    derives from: "MyLayer = Layer" for a class MyLayer after `Layer = MyLayer`, or for `class MyLayer(Layer)`
+    (its objects are Layer objects too)."""
     own = str(cls.__name__)
-    others = sorted(str(n) for n, v in list(ns.items()) if v is cls and n != own)
+    bases = [c for c in cls.__mro__[1:] if getattr(c, "__module__", None) == ns.get("__name__")]
+    others = sorted(str(n) for n, v in list(ns.items()) if (v is cls or any(v is c for c in bases)) and n != own)
     return CLASS_NAMES.join([own, *others])
 
 
