@@ -6,8 +6,10 @@ before any student code runs, so that monkeypatching them afterwards does not ch
 from __future__ import annotations
 
 import base64
+import decimal
 import errno
 import math
+import numbers
 import traceback
 import zlib
 
@@ -57,6 +59,11 @@ def text(s: str) -> str:
     return s[:_TEXT_CAP] + f"... [{len(s) - _TEXT_CAP} more characters cut]"
 
 
+# every real number type: int, float, numpy's, the standard library's exact ones (Fraction(1, 2), Decimal("0.5"))
+# and sympy's (Rational(1, 2), which registers itself as a numbers.Real), read as the float they equal
+_NUMBERS = (numbers.Real, decimal.Decimal, np.integer, np.floating)
+
+
 def value(v: object) -> dict:
     """Reduce any returned value to plain data, saying what kind it was."""
     type_name = type(v).__name__
@@ -64,7 +71,7 @@ def value(v: object) -> dict:
         return {"kind": "tensor", "tensor": tensor(v), "type_name": type_name}
     if _isinstance(v, bool) or _isinstance(v, np.bool_):
         return {"kind": "bool", "number": float(bool(v)), "type_name": type_name}
-    if _isinstance(v, (int, float, np.integer, np.floating)):
+    if _isinstance(v, _NUMBERS):
         x = float(v)
         return {"kind": "number", "number": x if math.isfinite(x) else None, "text": _repr(x), "type_name": type_name}
     if v is None:
