@@ -332,6 +332,27 @@ def test_writefile_writes_its_body_where_the_import_finds_it_and_runs_none_of_it
     assert "SIDE" not in _run_without_import(src)  # the body defines nothing in the notebook itself
 
 
+def test_run_magic_runs_a_file_of_the_folder_and_gives_the_notebook_its_names(tmp_path, monkeypatch):
+    """`%%writefile models_rf.py` then `%run models_rf.py`, a Jupyter pattern: the classes the file defines are the
+    notebook's, as IPython's %run gives them (12/42 before: every model 'not defined')."""
+    monkeypatch.chdir(tmp_path)
+    p = _nb(tmp_path / "n.ipynb", [
+        nbformat.v4.new_code_cell("%%writefile models_rf.py\nclass Model1:\n    pass\nWHO = __name__"),
+        nbformat.v4.new_code_cell("%run models_rf.py\nFIRST = WHO"),  # as __main__
+        nbformat.v4.new_code_cell("%run -n models_rf.py\nNAMED = WHO"),  # -n: under its own name
+        nbformat.v4.new_code_cell("counter = 1"),
+        nbformat.v4.new_code_cell("%%writefile bump_rf.py\ncounter += 1"),
+        nbformat.v4.new_code_cell("%run -i bump_rf.py"),  # -i: in the notebook's namespace
+        nbformat.v4.new_code_cell("%run ../outside_rf.py\n%run -m models_rf\n%run -d models_rf.py"),  # not run
+    ])
+    src = load.load(p)
+    assert isinstance(src, load.Source)
+    ns = _run(src)
+    assert ns["Model1"].__name__ == "Model1" and (ns["FIRST"], ns["NAMED"]) == ("__main__", "models_rf")
+    assert ns["counter"] == 2
+    assert [line.split("  #")[0] for line in src.text.splitlines()[-3:]] == ["None", "None", "None"]
+
+
 def _run_without_import(src: load.Source) -> dict:
     ns: dict = {}
     exec(compile(src.text.split("from helpers_wf")[0], "nb", "exec"), ns)

@@ -9,7 +9,9 @@ plain Python, as the notebook would behave when run as a script:
   `out` to a stand-in holding no output (`out.stdout == ''`, `out.show()` does nothing);
 - a `%%writefile [-a] NAME` cell (or `%%file`, its alias) writes (or appends) its body to NAME, a path inside the working
   directory (in the sandbox: the job's private folder, on `sys.path`), so that a later `import`
-  finds it, as in Jupyter; its body is not run here, and a NAME outside that folder is not written;
+  or `%run NAME.py` finds it, as in Jupyter; its body is not run here, and a NAME outside that folder
+  is not written;
+- `%run [-i] [-n] NAME.py` runs that file of the folder and gives the notebook its names, as IPython does;
 - every other magic, help request and shell command does nothing (`x = !cmd` gives `[]`),
   and the body of any other cell magic (`%%bash`, `%%html`, ...) is not run;
 - a `get_ipython()` the student wrote is `None`, as in a script outside IPython.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import shlex
 from functools import lru_cache
 from pathlib import PurePosixPath
 
@@ -97,11 +100,43 @@ def _writefile_head(magic: str, args: str, body: str) -> str | None:
         name = name[1:-1]
     if any(c in name for c in "${"):
         return f"# %%{magic} {args}  (not written: IPython would expand variables in the name, the grader cannot)"
-    if not name or name.startswith(("/", "~")) or ".." in PurePosixPath(name).parts or "\0" in name:
+    if _outside(name):
         return f"# %%{magic} {args}  (not written: the grader writes only files inside the submission's folder)"
     mode = "a" if parsed.append else "w"
     return (f"with open({name!r}, {mode!r}, encoding='utf-8') as _writefile: _writefile.write({body!r}); "
             f"del _writefile; __import__('importlib').invalidate_caches()  # %%{magic} {args}")
+
+
+def _outside(name: str) -> bool:
+    """Whether a file name a magic gives is not a file inside the submission's folder (or names none)."""
+    return not name or name.startswith(("/", "~")) or ".." in PurePosixPath(name).parts or "\0" in name
+
+
+def _run_file(args: str) -> str | None:
+    """One line that runs a Python file as `%run [-i] [-n] NAME.py [ARGS]` does in IPython; None for another form.
+
+    As IPython: the file runs as `__main__` (`-n`: not) in a namespace of its own, whose names then join the
+    notebook's; with `-i` it runs in the notebook's namespace. NAME is a file of the submission's folder (a
+    `%%writefile` cell's); a missing one raises FileNotFoundError in that cell. Other options (`-m`, `-d`,
+    `-p`, ...) and other names are not run: the notebook then behaves as if the line were absent.
+    """
+    try:
+        words = shlex.split(args)
+    except ValueError:
+        return None
+    flags = set()
+    while words and words[0].startswith("-"):
+        flags.add(words.pop(0))
+    if not words or not flags <= {"-i", "-n", "-e", "-t"}:
+        return None
+    name = words[0]
+    if not name.endswith(".py") or any(c in name for c in "${") or _outside(name):
+        return None
+    if "-i" in flags:
+        return f"exec(compile(open({name!r}, encoding='utf-8').read(), {name!r}, 'exec'), globals())  # %run {args}"
+    run_name = "__main__" if "-n" not in flags else PurePosixPath(name).stem
+    return (f"globals().update({{k: v for k, v in __import__('runpy').run_path({name!r}, run_name={run_name!r}).items() "
+            f"if not k.startswith('__')}})  # %run {args}")
 
 
 def _fit(lines: list[str], n: int) -> list[str]:
@@ -172,8 +207,10 @@ def _plain(code: str) -> str:
 
 
 def _statement(node: ast.AST) -> str | None:
-    """The code of `%time STATEMENT` used as a statement, when it is one line of Python."""
+    """The code of `%time STATEMENT` used as a statement, when it is one line of Python; `%run FILE` as one line."""
     call = _ipython_call(node)
+    if call is not None and call[0] == "run_line_magic" and len(call[1]) == 2 and call[1][0] == "run":
+        return _run_file(call[1][1])
     if call is None or call[0] != "run_line_magic" or len(call[1]) != 2 or call[1][0] not in RUN_LINE:
         return None
     code = call[1][1].strip()
