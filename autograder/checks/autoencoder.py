@@ -246,20 +246,32 @@ def _elsewhere(obs: AutoencoderObservation, offsets: list[tuple[np.ndarray, np.n
 # ---------------------------------------------------------------- pathwise gradients
 
 
-def _unit_roundoff(obs: AutoencoderObservation) -> float:
-    """The unit roundoff of the arithmetic that produced x̃, read from the values the linear run returned: a
-    float32 x̃ whose every value is a bfloat16 (or float16) number was computed in that format (mixed precision,
-    `torch.autocast` on the CPU), which an honest float32 result of 2048 values is with probability 2^-32768."""
-    outs = [c.output.array() for c in obs.linear.calls if c.output is not None]
-    dtype = outs[0].dtype if outs else np.dtype(np.float64)
-    if not np.issubdtype(dtype, np.floating):
+def _format_unit(values: np.ndarray) -> float:
+    """The unit roundoff of the coarsest floating-point format that holds every value of `values` exactly: bfloat16
+    (2^-8) or float16 (2^-11) for float32 values computed in those formats, else the dtype's own. Fewer than 4
+    nonzero values (a zero gradient) say nothing; an honest float32 result of k values is a bfloat16 one with
+    probability 2^-16k."""
+    if not np.issubdtype(values.dtype, np.floating):
         return 0.0
-    if dtype == np.float32 and all(np.all(o.view(np.uint32) & 0xFFFF == 0) for o in outs):
-        return 2.0 ** -8  # bfloat16: 8 significant bits
+    own = float(np.finfo(values.dtype).eps) / 2
+    finite = values[np.isfinite(values) & (values != 0)]
+    if values.dtype != np.float32 or finite.size < 4:
+        return own
+    if np.all(finite.view(np.uint32) & 0xFFFF == 0):
+        return 2.0 ** -8
     with np.errstate(over="ignore"):
-        if dtype == np.float32 and all(np.array_equal(o.astype(np.float16).astype(np.float32), o, equal_nan=True) for o in outs):
-            return 2.0 ** -11  # float16
-    return float(np.finfo(dtype).eps) / 2
+        if np.array_equal(finite.astype(np.float16).astype(np.float32), finite):
+            return 2.0 ** -11
+    return own
+
+
+def _unit_roundoff(obs: AutoencoderObservation) -> float:
+    """The unit roundoff of the arithmetic the linear run was computed in, read from the values it returned: the
+    coarsest format of x̃ (every call) and of each gradient (`_format_unit`). Mixed precision (`torch.autocast` on
+    the CPU, around the whole forward or a part of it) leaves bfloat16 / float16 values there."""
+    arrays = [c.output.array() for c in obs.linear.calls if c.output is not None]
+    arrays += [gr.array() for gr in (obs.linear.calls[0].grads or {}).values() if gr is not None]
+    return max((_format_unit(a) for a in arrays), default=0.0)
 
 
 def _recovery_error(obs: AutoencoderObservation, z0: np.ndarray) -> np.ndarray:

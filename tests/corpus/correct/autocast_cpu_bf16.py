@@ -1,7 +1,7 @@
 # Sheet 03 -- mixed precision written device-agnostically: `torch.autocast(device_type=device.type)` around
-# each forward pass (on a CPU-only machine that is CPU autocast: bfloat16 by default), Model 3 with
-# `torch.autocast("cpu", dtype=torch.float16)`; the reparametrization itself is the usual h + randn_like(h).
-# The outputs are bfloat16 / float16 tensors, so the gradients carry that precision's rounding.
+# each forward pass (on a CPU-only machine that is CPU autocast: bfloat16 by default), in Model 2 around the
+# encoder only, Model 3 with `torch.autocast("cpu", dtype=torch.float16)`; the reparametrization itself is the
+# usual h + randn_like(h). Outputs and gradients carry bfloat16 / float16 rounding.
 # Source of the style: pytorch/pytorch `torch/cpu/amp/autocast_mode.py` (CPU autocast, bfloat16) and the
 # AMP recipe's `torch.autocast(device_type=device, ...)` in pytorch/tutorials `recipes_source/recipes/amp_recipe.py`;
 # written for this sheet, not copied.
@@ -29,10 +29,10 @@ class Model2(nn.Module):
         self.g, self.f = g, f
 
     def forward(self, x):
-        with torch.autocast(device_type=device.type):
+        with torch.autocast(device_type=device.type):  # the encoder in mixed precision only
             h = self.g(x)
-            z = h + torch.randn_like(h)
-            return self.f(z)
+        z = h.float() + torch.randn_like(h, dtype=torch.float32)
+        return self.f(z)
 
 
 class Model3(nn.Module):
