@@ -81,8 +81,9 @@ def _gradient_problems(grads: dict, label: str) -> list[str]:
         nonfinite = [n for n, a in arrays.items() if not np.all(np.isfinite(a))]
         zero = [n for n, a in arrays.items() if np.all(a == 0)]
         if none:
-            hint = ("sampling with .sample() (or torch.normal, .detach(), torch.no_grad()) cuts the graph; "
-                    "h + eps or .rsample() keeps it" if net == "g" else "is the output computed from f's output?")
+            hint = ("sampling with .sample() (or torch.normal, .detach(), torch.no_grad(), a checkpoint(..., use_reentrant=True) "
+                    "whose inputs need no gradient) cuts the graph; h + eps or .rsample() keeps it" if net == "g"
+                    else "is the output computed from f's output?")
             problems.append(f"{label}the {role} received no gradient (grad is None for {len(none)}/{len(names)} tensors: {_listing(none)}) — {hint}")
         elif nonfinite:
             problems.append(f"{label}the {role} has non-finite gradients (nan or inf in {_listing(nonfinite)}) — look for a sqrt or log of a value that can be 0 or negative")
