@@ -7,7 +7,8 @@ from `torch.autograd.functional.jacobian` + `slogdet`.
 
 `layer_stack`: build `target(*build)`, note what it holds in its `children` attribute, replace those
 with the grader's own layers (the rubric's formulas, `expressions.ExpressionModule`; a held
-nn.ModuleList is refilled in place, so that every name the container has for it sees them), then record
+nn.ModuleList is refilled in place, so that every name the container has for it sees them, and the
+layer objects it held run the grader's layer of their place, for code that reaches them otherwise), then record
 `forward(z0)` on the grader's base batch, and `sample(n)` twice, the first with the gradients of
 sum(x) and of sum(log p) on every grader parameter.
 
@@ -31,6 +32,8 @@ _get_default_dtype = torch.get_default_dtype
 _Tensor = torch.Tensor
 _no_grad = torch.no_grad
 _ModuleList = nn.ModuleList
+_Sequential = nn.Sequential
+_Module = nn.Module
 _module_call = nn.Module.__call__
 _module_forward = nn.Module.forward  # nn.Module's stand-in that raises: the class defines no forward
 _clear_list = nn.ModuleList.__delitem__
@@ -242,19 +245,28 @@ def _class_names(ns: dict, cls: type) -> str:
     return CLASS_NAMES.join([own, *others])
 
 
-def _put_layers(module: nn.Module, attr: str, own: object, grader: nn.ModuleList) -> None:
+def _put_layers(module: nn.Module, attr: str, own: object, grader: nn.ModuleList, methods: list[str]) -> None:
     """Put the grader's layers where the container keeps its own.
 
     A held nn.ModuleList is emptied and refilled in place: a read-only property that returns it, or a
     second attribute bound to the same list, then gives the grader's layers too (`setattr` alone
     would put them beside the property, where the container's code never looks). Anything else
     (a Python list, an nn.Sequential, nothing) is replaced by setting the attribute.
+    The container's own layer objects then compute the grader's layer of their place (its `forward` and
+    `methods` put in their instance dict): code that reaches them through another container built from the
+    same objects (`self.flows = [...]; self.layers = nn.ModuleList(self.flows)`, a loop over the Python
+    list) runs the grader's layers too.
     """
+    mine = list(own) if isinstance(own, (_ModuleList, _Sequential, list, tuple)) else []
     if isinstance(own, _ModuleList):
         _clear_list(own, slice(None))
         _extend_list(own, list(grader))
     else:
         setattr(module, attr, grader)
+    for layer, theirs in zip(mine, grader):
+        if isinstance(layer, _Module):
+            for name in ("forward", *methods):
+                vars(layer)[name] = getattr(theirs, name)
 
 
 def _stack(ns: dict, target: str, seed: int, options: dict, labels: list[str], filename: str) -> dict:
@@ -268,7 +280,7 @@ def _stack(ns: dict, target: str, seed: int, options: dict, labels: list[str], f
             "children": [_class_names(ns, type(c)) for c in own] if is_list else [],
             "distinct": len({id(c) for c in own}) if is_list else None}
     grader = _grader_layers(options, layers)
-    _put_layers(module, attr, own, grader)
+    _put_layers(module, attr, own, grader, list(options.get("methods", [])))
     params = {f"{k}.{n}": encode.tensor(p) for k, layer in enumerate(grader) for n, p in layer.named_parameters()}
     obs: dict = {"kind": "layer_stack", **_echo(options), "inverse": dict(options.get("inverse", {})), "z": encode.tensor(z0), "held": held, "params": params}
     out, err = _attempt(lambda: [t.detach() for t in _tensors(_forward(module)(z0.clone()), 2)], labels, filename)
