@@ -60,4 +60,5 @@ def answer_text(record: ProbeRecord, answer: str) -> tuple[str, bool]:
         return f"{value.message} — nothing to grade.", False
     if value.kind == "str" and value.text and value.text.strip():
         return value.text, True
-    return f"{name} is {'an empty string' if value.kind == 'str' else 'a ' + value.type_name}: expected a written answer.", False
+    shown_value = f" It holds: {value.text}" if value.kind == "other" and value.text else ""  # e.g. a tuple of strings
+    return f"{name} is {'an empty string' if value.kind == 'str' else 'a ' + value.type_name}: expected a written answer.{shown_value}", False
