@@ -166,6 +166,50 @@ def test_a_fake_loaded_message_does_not_stop_the_import_timer():
     assert record.load_error.message.startswith("importing the submission took longer than 3 s")
 
 
+def notebook_job(cells: list[str]) -> Job:
+    """A notebook's job, its lines labelled as the loader labels them."""
+    lines: list[str] = []
+    labels: list[str] = []
+    for k, cell in enumerate(cells, 1):
+        body = cell.split("\n")
+        lines += body
+        labels += [f"cell {k}, line {i}" for i in range(1, len(body) + 1)]
+    return Job(source="\n".join(lines) + "\n", line_labels=labels, probes=[ANSWERS], seed=0, ipython=True)
+
+
+def test_a_notebook_cell_that_runs_too_long_is_interrupted_and_the_cells_after_it_run(worker):
+    """A training loop left in a cell cost a whole notebook its import (0/24): it is stopped as Jupyter's interrupt
+    stops it, at 80 % of the question's time, and the cells after it run, each timed on its own."""
+    job = notebook_job(["steps = 0\nwhile True:\n    steps += 1", "print('after the loop:', steps > 0)",
+                        "import time\ntime.sleep(1.5)", "time.sleep(1.5)\nprint('later cells have their own time')"])
+    record = worker.run(job, Limits(submission_seconds=40, question_seconds=2.5))
+    assert record.load_error is None, record.load_error
+    assert "after the loop: True" in record.stdout and "later cells have their own time" in record.stdout
+    [interrupted] = record.cell_errors
+    assert interrupted.kind == "timeout" and interrupted.where in ("cell 1, line 2", "cell 1, line 3")
+    assert interrupted.message.startswith("this cell was still running after 2 s and was interrupted")
+    assert record.records["answers"].observation is not None
+
+
+def test_a_cell_that_will_not_be_interrupted_is_stopped_by_the_parent_with_a_notebook_message(worker):
+    job = notebook_job(["import time\nwhile True:\n    try:\n        time.sleep(10)\n    except BaseException:\n        pass"])
+    record = worker.run(job, Limits(submission_seconds=40, question_seconds=2.5))
+    assert record.load_error is not None and record.load_error.kind == "timeout"
+    assert record.load_error.message.startswith("a cell of the notebook ran longer than 2.5 s and could not be interrupted")
+
+
+def test_a_cell_message_outside_a_notebooks_import_breaks_the_protocol():
+    from autograder.sandbox import protocol
+    from autograder.sandbox.runner import Worker, _Attempt
+
+    cell = protocol.parse(b'{"type": "cell"}')
+    notebook, script = notebook_job(["x = 1"]), Job(source="x = 1\n", line_labels=[], probes=[ANSWERS], seed=0)
+    for job, loaded, accepted in ((notebook, False, True), (notebook, True, False), (script, False, False)):
+        state = _Attempt(job=job, pending=["answers"], hello=True, loaded=loaded)
+        assert Worker(preload=False)._apply(state, cell) is accepted  # noqa: SLF001 - the state machine alone
+        assert (state.violation is None) is accepted
+
+
 WORK_BETWEEN_QUESTIONS = '''
 import os, time, json
 from autograder.sandbox import child

@@ -175,3 +175,12 @@ def test_assign_and_audit_run_for_the_sheet(tmp_path):
     audit = cli("audit", NAME)
     assert audit.returncode == 0, audit.stdout + audit.stderr
     assert "0 false failures" in audit.stdout and "0 missed, 0 misattributed" in audit.stdout
+
+
+def test_a_notebook_that_trains_in_a_cell_keeps_its_marks(grade, sheet04):
+    """A correct notebook that fits its flow to Rezende's U1 for 4000 steps in a cell (38 s of CPU here; found by the
+    round-5 hunt) got 0/24, 'importing the submission took longer than 10 s': the cell is now interrupted after 8 s,
+    as Jupyter's interrupt stops it, and the cells after it run. Kept out of the corpus, which is graded ~15 times."""
+    res = grade(ROOT / "tests" / "notebooks" / "long_train_cell.ipynb", sheet04)
+    assert (res.score, res.extra_data["status"]) == (sheet04.max_score(), "ok"), res.output
+    assert "KeyboardInterrupt: this cell was still running after 8 s and was interrupted" in res.output

@@ -16,10 +16,12 @@ import operator
 import os
 import random
 import re
+import signal
 import sys
 import time
 import tokenize
 import types
+from collections.abc import Callable
 
 import torch
 
@@ -112,15 +114,40 @@ def _display(*objs: object, **_options: object) -> None:
     print(*objs)
 
 
+class CellInterrupted(BaseException):
+    """A notebook cell ran past its time: raised into it as Jupyter's interrupt raises KeyboardInterrupt."""
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise CellInterrupted
+
+
+def _timed(code: types.CodeType, ns: dict, seconds: float) -> None:
+    """Run one notebook cell; interrupted (`CellInterrupted`) after `seconds` (0: never)."""
+    previous = signal.signal(signal.SIGALRM, _interrupt) if seconds > 0 else None
+    if seconds > 0:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        _exec(code, ns)  # noqa: S102 - this is the point: run the submission, sandboxed
+    finally:
+        if seconds > 0:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+
+
 def _load(source: str, labels: list[str], workdir: str | None = None, ipython: bool = False,
-          cell_errors: list[dict] | None = None) -> dict:
+          cell_errors: list[dict] | None = None, cell_seconds: float = 0.0,
+          after_cell: Callable[[], None] | None = None) -> dict:
     """Run the submission as module `submission`; its namespace.
 
     A notebook runs cell by cell, and a cell that raises an Exception (or does not compile) does not stop
     the cells after it, as otter-grader runs a submission (errors ignored) and Jupyter's Run All with errors
     allowed: the error is appended to `cell_errors` (a cell tagged `raises-exception` raises silently, as
-    nbclient lets it), and what the cell defined before it raised stays. A .py file is one module: its
-    first exception stops the load. A memory limit reached, SystemExit and KeyboardInterrupt always do.
+    nbclient lets it), and what the cell defined before it raised stays. With `cell_seconds` (a notebook's
+    spec), a cell still running after that long (a training loop) is interrupted, as Jupyter's interrupt
+    button stops it, and reported the same way; `after_cell()` is called after each cell (the parent then
+    times the next one). A .py file is one module: its first exception stops the load. A memory limit
+    reached, SystemExit and KeyboardInterrupt always do.
 
     With `ipython` (a notebook, or a script exported from one), `display()` is there without an import, as
     IPython's shell puts it in a notebook's namespace. `workdir` (the job's private folder, the cwd) goes
@@ -144,13 +171,20 @@ def _load(source: str, labels: list[str], workdir: str | None = None, ipython: b
                 errors.append(_syntax_error(failure, labels))
             continue
         try:
-            _exec(code, module.__dict__)  # noqa: S102 - this is the point: run the submission, sandboxed
+            _timed(code, module.__dict__, cell_seconds)
+        except CellInterrupted as exc:
+            err = encode.error(exc, labels, SUBMISSION_FILENAME)
+            errors.append({**err, "kind": "timeout", "exc_type": "KeyboardInterrupt", "message": (
+                f"this cell was still running after {cell_seconds:g} s and was interrupted (as Jupyter's interrupt "
+                "stops it): the grader gives each cell that long; what it had defined stays, the cells after it ran")})
         except Exception as exc:
             err = encode.error(exc, labels, SUBMISSION_FILENAME)
             if not labels or err.get("kind") == "memory":
                 raise  # a .py file stops at its first error; a memory limit reached is reported, wherever it was reached
             if not tagged:
                 errors.append(err)
+        if cell_seconds > 0 and after_cell is not None:
+            after_cell()
     return module.__dict__
 
 
@@ -260,7 +294,8 @@ def run_job(spec: dict, out_fd: int) -> None:
     channel.send(type="hello", pid=os.getpid())
     cell_errors: list[dict] = []
     try:
-        ns = _load(spec["source"], labels, spec.get("workdir"), bool(spec.get("ipython")), cell_errors)
+        ns = _load(spec["source"], labels, spec.get("workdir"), bool(spec.get("ipython")), cell_errors,
+                   float(spec.get("cell_seconds") or 0.0), lambda: channel.send(type="cell"))
     except SyntaxError as exc:
         channel.send(type="load_error", error=_syntax_error(exc, labels))
         return

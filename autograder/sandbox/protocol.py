@@ -18,6 +18,10 @@ class Loaded(Frozen):
     cell_errors: list[ProbeError] = Field(default_factory=list, max_length=20)  # notebook cells that raised, in order
 
 
+class Cell(Frozen):
+    type: Literal["cell"]  # a notebook cell has run (or stopped): the next cell's time starts
+
+
 class LoadError(Frozen):
     type: Literal["load_error"]
     error: ProbeError
@@ -47,7 +51,7 @@ class Done(Frozen):
 
 
 Message = Annotated[
-    Union[Hello, Loaded, LoadError, ProbeStart, ObservationMessage, ProbeErrorMessage, Done], Field(discriminator="type")
+    Union[Hello, Cell, Loaded, LoadError, ProbeStart, ObservationMessage, ProbeErrorMessage, Done], Field(discriminator="type")
 ]
 MESSAGE = TypeAdapter(Message)
 MAX_LINE = 32 << 20

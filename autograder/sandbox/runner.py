@@ -30,6 +30,10 @@ from autograder.sandbox.isolation import (PRIVATE_DEV, SHARED_MEMORY, UID_BASE, 
 _RESULT_PIPE_BYTES = 1 << 20  # a whole job's observations (sheet 03: about 300 KB); Linux's default maximum
 _DRAIN_SECONDS = 1.0  # after the child is gone, how long its pipes may stay open (held by nothing we can kill)
 _KILL_GRACE_SECONDS = 30.0  # a worker that has not reported the end of a killed child by then is replaced
+# a notebook cell still running after this share of the question's time is interrupted by the child, as Jupyter's
+# interrupt stops it (a training loop left in a cell): the cells after it run; the rest of the time is the margin
+# before the parent kills a child that did not stop
+CELL_SHARE = 0.8
 _WARM_SECONDS = 60.0  # a server that has not imported the course packages asked for by then is replaced
 
 
@@ -77,6 +81,11 @@ class Job:
     probes: list[dict]
     seed: int
     ipython: bool = False  # `display()` defined, as in IPython's shell (a notebook, or a script exported from one)
+
+    @property
+    def notebook(self) -> bool:
+        """Run cell by cell (a script exported from a notebook has no cell labels: it runs as one module)."""
+        return self.ipython and bool(self.line_labels)
 
 
 class _Capture:
@@ -333,6 +342,10 @@ class Worker:
         return None
 
     def _load_failure(self, state: _Attempt, ex: Exit, limits: Limits) -> ProbeError:
+        if state.timed_out == "<import>" and state.job.notebook:  # its cells are timed one by one
+            return ProbeError(kind="timeout", message=(
+                f"a cell of the notebook ran longer than {limits.question_seconds:g} s and could not be interrupted "
+                "(a long computation inside one call, or code that catches the interrupt): shorten that cell's work"))
         if state.timed_out == "<import>":
             return ProbeError(kind="timeout", message=(
                 f"importing the submission took longer than {limits.question_seconds:g} s — move training or "
@@ -354,6 +367,7 @@ class Worker:
 
     def _spec(self, job: Job, limits: Limits, state: _Attempt) -> dict:
         return {"source": job.source, "line_labels": job.line_labels, "ipython": job.ipython, "seed": job.seed,
+                "cell_seconds": limits.question_seconds * CELL_SHARE if job.notebook else 0.0,
                 "probes": [p for p in job.probes if p["id"] in state.pending],
                 "limits": {"memory_mb": limits.memory_mb, "cpu_seconds": int(limits.submission_seconds) + 5,
                            "file_mb": limits.file_mb, "uid": self.uid, "max_processes": limits.max_processes,
@@ -469,6 +483,12 @@ class Worker:
                 state.loaded, state.cell_errors = True, list(msg.cell_errors)
             elif isinstance(msg, protocol.LoadError):
                 state.load_error = msg.error
+            return True
+        if isinstance(msg, protocol.Cell):  # between two notebook cells: each cell has its own time
+            if not state.job.notebook or not state.hello or state.loaded or state.load_error is not None:
+                state.violation = "'cell' out of place"  # a .py file is one unit, timed as one
+                return False
+            state.started = now
             return True
         if isinstance(msg, protocol.Done):
             if not state.loaded or state.current is not None or state.done:
