@@ -32,7 +32,7 @@ from autograder import api, assignment, checks, load
 from autograder.assignment import Assignment
 from autograder.model import ProbeError, ProbeRecord, RunRecord
 from autograder.report.results import StoredObservations
-from autograder.sandbox import child  # only its probe table, seeding and loading: the same code the sandbox runs
+from autograder.sandbox import child  # its probe table, preparation and loading: the same code the sandbox runs
 
 
 def run_trusting(a: Assignment, name: str, data: bytes) -> StoredObservations:
@@ -51,7 +51,7 @@ def run_trusting(a: Assignment, name: str, data: bytes) -> StoredObservations:
 
 def _observe(a: Assignment, name: str, src: load.Source) -> StoredObservations:
     t0 = time.monotonic()
-    child.seed_generators(a.seed)
+    child.prepare(src.text, a.seed)  # torch.compile off, plots headless, generators seeded: as in the sandbox
     records: dict[str, ProbeRecord] = {}
     load_error = None
     cell_errors: list[dict] = []

@@ -268,6 +268,14 @@ def _compile_off() -> None:
         config.disable = True  # type: ignore[attr-defined]
 
 
+def prepare(source: str, seed: int) -> None:
+    """This process as a submission finds it before its first line: torch.compile off, plots headless, every
+    global generator seeded from the job's seed."""
+    _compile_off()
+    course_imports.headless_plots(source)
+    seed_generators(seed)
+
+
 def observe(ns: dict, p: dict, seed: int, labels: list[str]) -> dict:
     """Probe `p`'s observation of the loaded submission `ns`, in the grader's torch state: float32 by default (the
     grader's nets and inputs must not depend on the submission's defaults), grad on and inference mode off (nor on
@@ -287,9 +295,7 @@ def run_job(spec: dict, out_fd: int) -> None:
     labels: list[str] = spec["line_labels"]
     memory_mb = int(spec.get("limits", {}).get("memory_mb", 0))
     torch.set_num_threads(1)
-    _compile_off()
-    course_imports.headless_plots(spec["source"])
-    seed_generators(spec["seed"])
+    prepare(spec["source"], spec["seed"])
     SUBMISSION_FILENAME = _write_source(spec["source"], spec.get("workdir"))
     channel.send(type="hello", pid=os.getpid())
     cell_errors: list[dict] = []

@@ -78,6 +78,8 @@ def headless_plots(source: str) -> None:
     except Exception:  # noqa: BLE001 - absent or broken: the submission's own import says so
         return
     switch = plt.switch_backend
+    if getattr(switch, "headless", False):  # this process has it already (a trusting benchmark's, not a child)
+        return
 
     @functools.wraps(switch)
     def switch_backend(newbackend: str) -> None:
@@ -86,4 +88,5 @@ def headless_plots(source: str) -> None:
         except ImportError:  # an interactive framework this headless process cannot start
             switch("agg")
 
+    switch_backend.headless = True  # type: ignore[attr-defined]
     plt.switch_backend = switch_backend  # matplotlib.use and pyplot's own resolution call it through the module
