@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -104,8 +105,14 @@ def test_a_child_dies_with_its_fork_server(tmp_path):
             assert not any(pid in procs.of_uid(worker.uid) for pid in child)
             record = future.result(timeout=60)
         assert "took the grader's sandbox worker down" in record.load_error.message
+        left = [p for p in Path(tempfile.gettempdir()).glob("job-*") if p.stat().st_uid == worker.uid]
+        assert left, "the killed server could not remove its job's private dir"
     finally:
         worker.release()
+    # the next server of that slot removes what the killed one left in the host's /tmp before any job runs
+    with Worker(slot=worker.preferred, level=Level.UID) as again:
+        if again.uid == worker.uid:
+            assert not any(p.exists() for p in left)
 
 
 @needs_uid
