@@ -28,7 +28,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-PROBE_CODE_VERSION = "5"  # bump when what a probe records changes (2: models judged from their outputs, see probes.autoencoder;
+PROBE_CODE_VERSION = "6"  # bump when what a probe records changes (2: models judged from their outputs, see probes.autoencoder;
 # 3: variance(h) probed at a non-leaf h in g's dtype, the log-det Jacobian on a batch of rows, distinct layer objects;
 # 4: a .py file calling get_ipython() (a notebook exported as a script) is read as the notebook; layer_stack refills
 # a held nn.ModuleList in place and names a held layer's class under every global name bound to it;
@@ -36,7 +36,11 @@ PROBE_CODE_VERSION = "5"  # bump when what a probe records changes (2: models ju
 # differentiates through a model's deep copies of g and f as well as through g and f; the answers probe reads any dict
 # (OrderedDict, defaultdict) key by key; a log-det layer that pins float32 is probed once more in float32;
 # a notebook runs cell by cell past a cell's error, every probe with grad on and inference mode off, the child's
-# argv is the file's and /dev/shm is writable; 4 and 5 were never released apart)
+# argv is the file's and /dev/shm is writable; 4 and 5 were never released apart;
+# 6: layer_stack runs sample(n) once through the container's own layers for their gradients, calls the forward of a
+# class that replaced nn.Module.__call__, names held layers under their bases' names and makes the held layer objects
+# run the grader's layers; answers read any real number (Fraction, Decimal, sympy) as a number; torch.compile runs
+# eagerly, matplotlib is headless, a notebook's cells are timed one by one and %run runs a file of the folder)
 RUBRIC = "assignment.toml"  # the whole rubric (instructor side)
 PUBLIC = "public.json"  # its public part (generated; what the student package carries)
 CONFIG = "config.toml"  # settings of the assignments folder itself (the default assignment)

@@ -61,3 +61,6 @@ class LayerStackObservation(Frozen):
     params: dict[str, TensorData]  # "<layer>.<name>" of the grader's layers
     forward: StackCall
     samples: list[StackCall]
+    # sample(n) through the submission's own layers (each given the grader's parameter set of its place), before the
+    # grader's replace them: the gradients on their parameters only (None: not a ModuleList of the grader's count)
+    own_sample: StackCall | None = None

@@ -374,7 +374,14 @@ def _distinct(rows: np.ndarray) -> int:
 
 
 def gradients_reach_parameters(record: ProbeRecord, *, subject: str, n: int) -> CheckResult:
-    """sum(x) and sum(log p) of the first sample(n) call each have a finite, non-zero gradient on every grader parameter."""
+    """sum(x) and sum(log p) of the first sample(n) call each have a finite, non-zero gradient on every grader
+    parameter; and sum(x) has one, through the submission's own layers, on each of those layers' parameters.
+
+    The own layers are judged where their sample(n) and its backward ran (a layer that fails to run costs
+    Problem 1's tests, not this one), and on x alone: what log p misses is the log-determinant's formula, which
+    Problem 1 judges. A correct layer's gradient is exactly zero on a parameter only on a set of parameter
+    values of measure zero; the grader's sets are drawn at random (no false failure to bound).
+    """
     obs = _stack(record, subject)
     if isinstance(obs, CheckResult):
         return obs
@@ -384,14 +391,28 @@ def gradients_reach_parameters(record: ProbeRecord, *, subject: str, n: int) -> 
                                 else f"{subject}.sample({n}) was not observed", outcome=Outcome.ERROR)
     if first.grad_error is not None:
         return CheckResult.fail(error_text("the backward pass from sample's outputs", first.grad_error), outcome=Outcome.ERROR)
-    for what, grads in (("x", first.grads), ("log p(x)", first.grads_log_prob)):
+    hint = "is sample run under torch.no_grad(), are its outputs detached, or does it return stored samples?"
+    if (failed := _unreached(first, f"{subject}.sample({n})", hint)) is not None:
+        return failed
+    own = obs.own_sample
+    if own is not None and own.error is None and own.grad_error is None and own.grads is not None:
+        hint = ("the layer's own code cuts it: does it use that parameter through .data, under torch.no_grad(), "
+                "or detached?")
+        if (failed := _unreached(own, f"{subject}.sample({n}) with its own layers", hint, log_prob=False)) is not None:
+            return failed
+    return CheckResult.ok(f"{subject}.sample({n}): gradients of x and of log p reach all {len(first.grads or {})} parameters"
+                          + (", with the grader's layers and with its own" if own is not None and own.grads else ""))
+
+
+def _unreached(call: StackCall, what_call: str, hint: str, *, log_prob: bool = True) -> CheckResult | None:
+    """A failure naming the parameters that no finite, non-zero gradient of sum(x) (and of sum(log p)) reached, or None."""
+    for what, grads in (("x", call.grads), ("log p(x)", call.grads_log_prob))[:2 if log_prob else 1]:
         grads = grads or {}
         missing = sorted(k for k, g in grads.items() if g is None or not np.any(g.array()))
         if missing or not grads:
             shown = ", ".join(f"layers[{m.split('.')[0]}].{m.split('.', 1)[1]}" for m in missing[:6])
-            return CheckResult.fail(f"{subject}.sample({n}): no gradient of sum({what}) reaches {shown}{'…' if len(missing) > 6 else ''} — "
-                                    "is sample run under torch.no_grad(), are its outputs detached, or does it return stored samples?")
+            return CheckResult.fail(f"{what_call}: no gradient of sum({what}) reaches {shown}{'…' if len(missing) > 6 else ''} — {hint}")
         bad = sorted(k for k, g in grads.items() if not np.all(np.isfinite(g.array())))  # type: ignore[union-attr]
         if bad:
-            return CheckResult.fail(f"{subject}.sample({n}): non-finite gradients of sum({what}) on {', '.join(bad[:4])}")
-    return CheckResult.ok(f"{subject}.sample({n}): gradients of x and of log p reach all {len(first.grads or {})} parameters")
+            return CheckResult.fail(f"{what_call}: non-finite gradients of sum({what}) on {', '.join(bad[:4])}")
+    return None

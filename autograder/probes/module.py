@@ -10,7 +10,9 @@ with the grader's own layers (the rubric's formulas, `expressions.ExpressionModu
 nn.ModuleList is refilled in place, so that every name the container has for it sees them, and the
 layer objects it held run the grader's layer of their place, for code that reaches them otherwise), then record
 `forward(z0)` on the grader's base batch, and `sample(n)` twice, the first with the gradients of
-sum(x) and of sum(log p) on every grader parameter.
+sum(x) and of sum(log p) on every grader parameter. Before the layers are replaced, `sample(n)` runs once
+through the container's own layers, given the grader's parameter sets, for the gradients on their
+parameters (`own_sample`).
 
 Both run in float64 unless the options say `dtype = "float32"`; a module's forward that raises in
 float64 is run once more in float32 (see `_forward_float32`), its methods stay in float64. The torch
@@ -31,6 +33,7 @@ _set_default_dtype = torch.set_default_dtype
 _get_default_dtype = torch.get_default_dtype
 _Tensor = torch.Tensor
 _no_grad = torch.no_grad
+_fork_rng = torch.random.fork_rng
 _ModuleList = nn.ModuleList
 _Sequential = nn.Sequential
 _Module = nn.Module
@@ -279,6 +282,7 @@ def _stack(ns: dict, target: str, seed: int, options: dict, labels: list[str], f
             "count": len(own) if is_list else None,
             "children": [_class_names(ns, type(c)) for c in own] if is_list else [],
             "distinct": len({id(c) for c in own}) if is_list else None}
+    obs_own = _own_sample(module, own, layers, options, labels, filename) if is_list and len(own) == len(layers) else None
     grader = _grader_layers(options, layers)
     _put_layers(module, attr, own, grader, list(options.get("methods", [])))
     params = {f"{k}.{n}": encode.tensor(p) for k, layer in enumerate(grader) for n, p in layer.named_parameters()}
@@ -296,27 +300,60 @@ def _stack(ns: dict, target: str, seed: int, options: dict, labels: list[str], f
             continue
         call: dict = {"outputs": [encode.tensor(t) for t in got]}  # type: ignore[union-attr]
         if k == 0:
-            call["grads"] = _grads(grader, got, labels, filename, call)  # type: ignore[arg-type]
+            params = [(f"{k}.{n}", p, tuple(p.shape)) for k, layer in enumerate(grader) for n, p in layer.named_parameters()]
+            call["grads"] = _grads(params, got, labels, filename, call)  # type: ignore[arg-type]
         samples.append(call)
     obs["samples"] = samples
+    obs["own_sample"] = obs_own
     return obs
 
 
-def _grads(grader: nn.ModuleList, outputs: list[torch.Tensor], labels: list[str], filename: str, call: dict) -> dict | None:
-    """Gradients of sum(x), then of sum(log p), on each grader parameter (None where none reached it).
+def _own_sample(module: nn.Module, own: nn.ModuleList, layers: list[dict[str, torch.Tensor]], options: dict,
+                labels: list[str], filename: str) -> dict:
+    """sample(n) through the submission's own layers, each given the grader's parameter set of its place, with the
+    gradients of sum(x) and of sum(log p) on those parameters: a layer whose û comes from `.data` or `no_grad`
+    passes every value test and never learns u. Run in a forked generator state: the draws after it are as before."""
+    names: list[tuple[str, torch.Tensor, tuple[int, ...]]] = []
+    for k, (layer, values) in enumerate(zip(own, layers)):
+        _, err = _attempt(lambda: _set(layer, values, "layer"), labels, filename)
+        if err is not None:
+            return {"error": err}
+        for n, v in values.items():
+            leaf = _leaf(getattr(layer, n))
+            if leaf is None or leaf.numel() != v.numel():  # not one tensor of its own: its gradient cannot be read
+                return {"error": {"kind": "bad_value", "message": f"layer {k}'s `{n}` is not a tensor the layer holds"}}
+            names.append((f"{k}.{n}", leaf, tuple(v.shape)))
+    with _fork_rng(devices=[]):
+        got, err = _attempt(lambda: _tensors(module.sample(int(options.get("sample", 256))), 2), labels, filename)
+        if err is not None:
+            return {"error": err}
+        call: dict = {}
+        call["grads"] = _grads(names, got, labels, filename, call)  # type: ignore[arg-type]
+    return call
 
-    The first go into the call's `grads`, the second into `grads_log_prob`.
+
+def _leaf(t: object) -> torch.Tensor | None:
+    """The tensor whose `.grad` holds a parameter's gradient: itself, or what a view of it (a property returning
+    `self.linear.weight.view(-1)`) is a view of; None for a value computed afresh."""
+    while isinstance(t, _Tensor) and not t.is_leaf and t._base is not None:
+        t = t._base
+    return t if isinstance(t, _Tensor) and t.is_leaf else None
+
+
+def _grads(names: list[tuple[str, torch.Tensor, tuple[int, ...]]], outputs: list[torch.Tensor], labels: list[str],
+           filename: str, call: dict) -> dict | None:
+    """Gradients of sum(x), then of sum(log p), on each named parameter, in the grader's shape (None where none
+    reached it). The first go into the call's `grads`, the second into `grads_log_prob`.
     """
-    names = [(f"{k}.{n}", p) for k, layer in enumerate(grader) for n, p in layer.named_parameters()]
     found = []
     for k, t in enumerate(outputs):
-        for _, p in names:
+        for _, p, _ in names:
             p.grad = None
         if t.requires_grad:
             _, err = _attempt(lambda: t.sum().backward(retain_graph=k == 0), labels, filename)
             if err is not None:
                 call["grad_error"] = err
                 return None
-        found.append({key: encode.tensor(p.grad) if p.grad is not None else None for key, p in names})
+        found.append({key: encode.tensor(p.grad.reshape(shape)) if p.grad is not None else None for key, p, shape in names})
     call["grads_log_prob"] = found[1]
     return found[0]

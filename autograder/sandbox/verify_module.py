@@ -55,8 +55,9 @@ def layer_stack(obs: LayerStackObservation, seed: int, spec: dict) -> str | None
     want = {f"{k}.{n}": v for k, values in enumerate(layers) for n, v in values.items()}
     if set(obs.params) != set(want) or not all(_same(obs.params[k], v) for k, v in want.items()):
         return f"the grader's layers were reported with other parameters — {_TAMPERED}"
-    for grads in [g for call in obs.samples for g in (call.grads, call.grads_log_prob)]:
+    calls = [*obs.samples, *([obs.own_sample] if obs.own_sample is not None else [])]
+    for grads in [g for call in calls for g in (call.grads, call.grads_log_prob)]:
         if grads is not None and (set(grads) != set(want) or any(
                 g is not None and tuple(g.shape) != tuple(want[k].shape) for k, g in grads.items())):
-            return f"gradients were reported for other tensors than the grader layers' parameters — {_TAMPERED}"
+            return f"gradients were reported for other tensors than the layers' parameters — {_TAMPERED}"
     return None
