@@ -146,8 +146,9 @@ def _load(source: str, labels: list[str], workdir: str | None = None, ipython: b
     nbclient lets it), and what the cell defined before it raised stays. With `cell_seconds` (a notebook's
     spec), a cell still running after that long (a training loop) is interrupted, as Jupyter's interrupt
     button stops it, and reported the same way; `after_cell()` is called after each cell (the parent then
-    times the next one). A .py file is one module: its first exception stops the load. A memory limit
-    reached, SystemExit and KeyboardInterrupt always do.
+    times the next one). A cell's SystemExit or KeyboardInterrupt (`raise SystemExit("stop here")` before
+    a long cell) ends that cell only, as IPython's shell reports it and runs on. A .py file is one module:
+    its first exception (SystemExit included) stops the load. A memory limit reached always does.
 
     With `ipython` (a notebook, or a script exported from one), `display()` is there without an import, as
     IPython's shell puts it in a notebook's namespace. `workdir` (the job's private folder, the cwd) goes
@@ -177,6 +178,14 @@ def _load(source: str, labels: list[str], workdir: str | None = None, ipython: b
             errors.append({**err, "kind": "timeout", "exc_type": "KeyboardInterrupt", "message": (
                 f"this cell was still running after {cell_seconds:g} s and was interrupted (as Jupyter's interrupt "
                 "stops it): the grader gives each cell that long; what it had defined stays, the cells after it ran")})
+        except (SystemExit, KeyboardInterrupt) as exc:
+            if not labels:
+                raise  # a .py file's exit ends its import
+            err = encode.error(exc, labels, SUBMISSION_FILENAME)  # IPython's shell reports a cell's exit and runs on
+            if isinstance(exc, SystemExit):
+                err["message"] = f"the cell called sys.exit({exc.code!r}); in a notebook that ends only the cell"
+            if not tagged:
+                errors.append(err)
         except Exception as exc:
             err = encode.error(exc, labels, SUBMISSION_FILENAME)
             if not labels or err.get("kind") == "memory":
