@@ -265,9 +265,12 @@ class Worker:
             self.start()
         assert self._sock is not None
         self._warmed.update(names)
-        wire.send(self._sock, {"op": "warm", "modules": names})
-        ready, _, _ = select.select([self._sock], [], [], _WARM_SECONDS)
-        msg = wire.recv(self._sock)[0] if ready else None
+        try:
+            wire.send(self._sock, {"op": "warm", "modules": names})
+            ready, _, _ = select.select([self._sock], [], [], _WARM_SECONDS)
+            msg = wire.recv(self._sock)[0] if ready else None
+        except (OSError, EOFError, ValueError):  # the server died: the job's attempt starts a new one
+            msg = None
         if not msg or msg.get("op") != "warmed":  # the environment's problem: the job imports them itself
             self._unwarmable.update(names)
             self.close()
