@@ -342,10 +342,12 @@ D_STAR_CASES["generator_misses"] = 1.0
 D_STAR_CASES["generator_hallucinates"] = 0.0
 
 
-# --- attack (issue 20): 40 keys of one answer dict point at one 32 MiB tensor. Compressed, the
-# observation is ~1.3 MB on the wire; decoded, 1.3 GB in the grader's process. The parent refuses an
-# observation whose tensors decode to more than 64 MiB before decoding the rest.
+# --- attack (issue 20): 40 keys of one answer dict point at one 4 MiB tensor. Compressed, the
+# observation is small on the wire; decoded, 160 MiB in the grader's process. The parent refuses an
+# observation whose tensors decode to more than 64 MiB before decoding the rest. (Issue 20's version used a
+# 32 MiB tensor, 1.3 GB decoded: the child's own encoding of it then took 2-10 s, so on a loaded machine the
+# probe ran out of time before the parent saw the message, and the verdict turned on the machine's speed.)
 import torch as _torch
 
-_ZEROS = _torch.zeros(1 << 22, dtype=_torch.float64)
+_ZEROS = _torch.zeros(1 << 19, dtype=_torch.float64)
 D_STAR_CASES.update({f"pad{i:02d}": _ZEROS for i in range(40)})
