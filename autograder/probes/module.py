@@ -33,6 +33,8 @@ _set_default_dtype = torch.set_default_dtype
 _get_default_dtype = torch.get_default_dtype
 _Tensor = torch.Tensor
 _no_grad = torch.no_grad
+_empty_strided = torch.empty_strided
+_equal = torch.equal
 _fork_rng = torch.random.fork_rng
 _ModuleList = nn.ModuleList
 _Sequential = nn.Sequential
@@ -44,6 +46,7 @@ _extend_list = nn.ModuleList.extend
 CLASS_NAMES = " = "  # joins a held child's class name and the submission's other global names for that class
 _FLOAT32 = torch.float32
 _DTYPES = {"float32": _FLOAT32, "float64": torch.float64}
+Geometry = tuple[tuple[int, ...], tuple[int, ...], int]  # a view's size, strides and storage offset
 
 
 def _dtype(options: dict) -> torch.dtype:
@@ -300,7 +303,7 @@ def _stack(ns: dict, target: str, seed: int, options: dict, labels: list[str], f
             continue
         call: dict = {"outputs": [encode.tensor(t) for t in got]}  # type: ignore[union-attr]
         if k == 0:
-            params = [(f"{k}.{n}", p, tuple(p.shape)) for k, layer in enumerate(grader) for n, p in layer.named_parameters()]
+            params = [(f"{k}.{n}", p, tuple(p.shape), None) for k, layer in enumerate(grader) for n, p in layer.named_parameters()]
             call["grads"] = _grads(params, got, labels, filename, call)  # type: ignore[arg-type]
         samples.append(call)
     obs["samples"] = samples
@@ -313,16 +316,18 @@ def _own_sample(module: nn.Module, own: nn.ModuleList, layers: list[dict[str, to
     """sample(n) through the submission's own layers, each given the grader's parameter set of its place, with the
     gradients of sum(x) and of sum(log p) on those parameters: a layer whose û comes from `.data` or `no_grad`
     passes every value test and never learns u. Run in a forked generator state: the draws after it are as before."""
-    names: list[tuple[str, torch.Tensor, tuple[int, ...]]] = []
+    names: list[tuple[str, torch.Tensor, tuple[int, ...], Geometry | None]] = []
     for k, (layer, values) in enumerate(zip(own, layers)):
         _, err = _attempt(lambda: _set(layer, values, "layer"), labels, filename)
         if err is not None:
             return {"error": err}
         for n, v in values.items():
-            leaf = _leaf(getattr(layer, n))
-            if leaf is None or leaf.numel() != v.numel():  # not one tensor of its own: its gradient cannot be read
+            held = getattr(layer, n)
+            leaf = _leaf(held)
+            geometry = None if held is leaf or leaf is None else _geometry(held)
+            if leaf is None or held.numel() != v.numel() or not _reads_back(leaf, geometry, held):
                 return {"error": {"kind": "bad_value", "message": f"layer {k}'s `{n}` is not a tensor the layer holds"}}
-            names.append((f"{k}.{n}", leaf, tuple(v.shape)))
+            names.append((f"{k}.{n}", leaf, tuple(v.shape), geometry))
     with _fork_rng(devices=[]):
         got, err = _attempt(lambda: _tensors(module.sample(int(options.get("sample", 256))), 2), labels, filename)
         if err is not None:
@@ -334,26 +339,61 @@ def _own_sample(module: nn.Module, own: nn.ModuleList, layers: list[dict[str, to
 
 def _leaf(t: object) -> torch.Tensor | None:
     """The tensor whose `.grad` holds a parameter's gradient: itself, or what a view of it (a property returning
-    `self.linear.weight.view(-1)`) is a view of; None for a value computed afresh."""
+    `self.linear.weight.view(-1)`, or `self.theta[:dim]` of one flat parameter) is a view of; None for a value
+    computed afresh."""
     while isinstance(t, _Tensor) and not t.is_leaf and t._base is not None:
         t = t._base
     return t if isinstance(t, _Tensor) and t.is_leaf else None
 
 
-def _grads(names: list[tuple[str, torch.Tensor, tuple[int, ...]]], outputs: list[torch.Tensor], labels: list[str],
-           filename: str, call: dict) -> dict | None:
-    """Gradients of sum(x), then of sum(log p), on each named parameter, in the grader's shape (None where none
-    reached it). The first go into the call's `grads`, the second into `grads_log_prob`.
+def _reads_back(leaf: torch.Tensor, geometry: Geometry | None, held: torch.Tensor) -> bool:
+    """Whether the view's part of its leaf (see `_part`) is the view itself: then its gradient is read the same way
+    (always, for the leaf itself)."""
+    if geometry is None:
+        return True
+    try:
+        with _no_grad():
+            return bool(_equal(_part(leaf, geometry, leaf.detach()), held.detach()))
+    except RuntimeError:  # a layout `_part` cannot rebuild (e.g. overlapping strides)
+        return False
+
+
+def _geometry(view: torch.Tensor) -> Geometry:
+    """Where a view's elements sit in its base's storage: size, strides, storage offset."""
+    return tuple(view.size()), tuple(view.stride()), int(view.storage_offset())
+
+
+def _part(leaf: torch.Tensor, geometry: Geometry, values: torch.Tensor) -> torch.Tensor:
+    """The view's elements of `values`, a tensor of the leaf's shape: `values` laid out as the leaf is in its
+    storage, then read at the view's places."""
+    size, stride, offset = geometry
+    laid = _empty_strided(tuple(leaf.size()), tuple(leaf.stride()), dtype=values.dtype).copy_(values)
+    return laid.as_strided(size, stride, offset - int(leaf.storage_offset()))
+
+
+def _grad_of(leaf: torch.Tensor, geometry: Geometry | None) -> torch.Tensor | None:
+    """The leaf's gradient, or a view's part of it; None where no gradient reached it."""
+    grad = leaf.grad
+    return grad if grad is None or geometry is None else _part(leaf, geometry, grad)
+
+
+def _grads(names: list[tuple[str, torch.Tensor, tuple[int, ...], Geometry | None]], outputs: list[torch.Tensor],
+           labels: list[str], filename: str, call: dict) -> dict | None:
+    """Gradients of sum(x), then of sum(log p), on each named parameter (a view's: its part of its base's gradient),
+    in the grader's shape (None where none reached it). The first go into the call's `grads`, the second into
+    `grads_log_prob`.
     """
     found = []
     for k, t in enumerate(outputs):
-        for _, p, _ in names:
+        for _, p, _, _ in names:
             p.grad = None
         if t.requires_grad:
             _, err = _attempt(lambda: t.sum().backward(retain_graph=k == 0), labels, filename)
             if err is not None:
                 call["grad_error"] = err
                 return None
-        found.append({key: encode.tensor(p.grad.reshape(shape)) if p.grad is not None else None for key, p, shape in names})
+        grads = {key: _grad_of(p, geometry) for key, p, _, geometry in names}
+        found.append({key: encode.tensor(grads[key].reshape(shape)) if grads[key] is not None else None  # type: ignore[union-attr]
+                      for key, _, shape, _ in names})
     call["grads_log_prob"] = found[1]
     return found[0]
