@@ -235,6 +235,13 @@ def _elsewhere(obs: AutoencoderObservation, offsets: list[tuple[np.ndarray, np.n
     """A hint when the noise fits another place of the sheet's models (a message only: never a verdict)."""
     from autograder.checks import stats
 
+    if noise == "scaled":  # the usual mu + std * eps helper called with mu = h: N(h, diag(variance(h)))
+        found = _noise(obs, noise, offsets)
+        if not isinstance(found, str) and found[1] is not None:
+            centred = [u - h / np.sqrt(v) for u, (h, _), v in zip(found[0], offsets, found[1])]
+            if stats.standard_normal(np.concatenate(centred), alpha) is None:
+                return ("; it fits z = h + sqrt(variance(h)) * eps instead, i.e. N(h, diag(variance(h))): "
+                        "the fixed model's mean is 0, not h")
     for place in ("input", "latent"):
         if place == noise:
             continue
