@@ -58,7 +58,7 @@ def _observe(a: Assignment, name: str, src: load.Source) -> StoredObservations:
     had_otter = "otter" in sys.modules
     workdir = tempfile.mkdtemp(prefix="baseline-")
     child.SUBMISSION_FILENAME = child._write_source(src.text, workdir)  # a real file, as in the sandbox
-    cwd, argv = os.getcwd(), list(sys.argv)
+    cwd, argv, main = os.getcwd(), list(sys.argv), sys.modules["__main__"]
     os.chdir(workdir)  # as the sandbox's child: its private folder is the cwd, first on sys.path
     try:
         ns = child._load(src.text, src.labels, workdir, src.ipython, cell_errors)
@@ -80,6 +80,7 @@ def _observe(a: Assignment, name: str, src: load.Source) -> StoredObservations:
     sys.modules.pop("submission", None)
     os.chdir(cwd)
     sys.argv = argv  # the child's loading sets it to the submission's name
+    sys.modules["__main__"] = main  # ... and a notebook's module to __main__
     if workdir in sys.path:
         sys.path.remove(workdir)
     for mod in [m for m, v in sys.modules.items() if (getattr(v, "__file__", None) or "").startswith(workdir)]:

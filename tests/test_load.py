@@ -78,7 +78,8 @@ def test_cell_magics_time_capture_run_their_body_writefile_does_not(tmp_path, mo
     assert src.label(_failed_line(err.value)) == "cell 7, line 2"  # the body of a cell magic keeps its own line numbers
     ns: dict = {}
     exec(compile(src.text.replace("d = undefined_name", "d = 4"), "nb", "exec"), ns)
-    assert (ns["a"], ns["b"], ns["c"], ns["d"], ns["shown"]) == (1, 2, 3, 4, "")  # `out` is bound, as IPython binds it
+    assert (ns["a"], ns["b"], ns["d"], ns["shown"]) == (1, 2, 4, "")  # `out` is bound, as IPython binds it
+    assert "c" not in ns  # %%timeit's body ran in a scope of its own, as in IPython's timing function
     assert (tmp_path / "helper.py").read_text() == "raise SystemExit('must not run')\n"  # written, not run
 
 
@@ -332,6 +333,22 @@ def test_writefile_writes_its_body_where_the_import_finds_it_and_runs_none_of_it
     assert "SIDE" not in _run_without_import(src)  # the body defines nothing in the notebook itself
 
 
+def test_timeit_runs_its_code_once_in_a_scope_of_its_own_as_ipythons_timing_function(tmp_path):
+    """A `%%timeit` cell that redefines a helper to time an alternative left the notebook with that alternative
+    (38/42: a .sample() helper cut the encoder's gradient); in IPython the timing function binds nothing."""
+    p = _nb(tmp_path / "n.ipynb", [
+        nbformat.v4.new_code_cell("calls = []\ndef helper():\n    return 'notebook'"),
+        nbformat.v4.new_code_cell("%%timeit\ndef helper():\n    return 'timed'\ncalls.append(helper())"),
+        nbformat.v4.new_code_cell("%timeit bound = calls.append('line')"),
+        nbformat.v4.new_code_cell("%time kept = 1"),
+    ])
+    src = load.load(p)
+    assert isinstance(src, load.Source)
+    ns = _run(src)
+    assert ns["helper"]() == "notebook" and "bound" not in ns and ns["kept"] == 1
+    assert ns["calls"] == ["timed", "line"]  # run once each, reading (and mutating) the notebook's objects
+
+
 def test_run_magic_runs_a_file_of_the_folder_and_gives_the_notebook_its_names(tmp_path, monkeypatch):
     """`%%writefile models_rf.py` then `%run models_rf.py`, a Jupyter pattern: the classes the file defines are the
     notebook's, as IPython's %run gives them (12/42 before: every model 'not defined')."""
@@ -375,6 +392,7 @@ def _child_load(src: load.Source, monkeypatch, cell_errors: list | None = None) 
 
     monkeypatch.setitem(sys.modules, "otter", types.ModuleType("otter"))
     monkeypatch.setitem(sys.modules, "submission", types.ModuleType("submission"))
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])  # a notebook is __main__ while it loads
     monkeypatch.setattr(child, "SUBMISSION_FILENAME", "nb")
     monkeypatch.setattr(sys, "argv", list(sys.argv))  # the child sets it to the submission's name
     return child._load(src.text, src.labels, ipython=src.ipython, cell_errors=cell_errors)

@@ -191,6 +191,21 @@ def test_a_notebook_cell_that_runs_too_long_is_interrupted_and_the_cells_after_i
     assert record.records["answers"].observation is not None
 
 
+def test_a_notebook_runs_as_main_as_in_a_kernel_and_its_classes_pickle_and_show_their_source(worker):
+    """A notebook's `__name__` is "__main__" in Jupyter: a cell under `if __name__ == "__main__":` runs (it set
+    D_STAR_CASES in a corpus notebook: 39/42 before), and its classes, of module __main__, pickle and show their
+    source as in a kernel."""
+    job = notebook_job(["import inspect, torch\nclass Net(torch.nn.Module):\n    def __init__(self):\n"
+                        "        super().__init__()\n        self.lin = torch.nn.Linear(2, 2)",
+                        "if __name__ == '__main__':\n    print('ran as main')",
+                        "torch.save(Net(), 'net.pt')\nprint('reloaded:', type(torch.load('net.pt', weights_only=False)).__name__)",
+                        "print('source:', inspect.getsource(Net).splitlines()[0])"])
+    record = worker.run(job, QUICK)
+    assert record.load_error is None and record.cell_errors == [], (record.load_error, record.cell_errors)
+    assert "ran as main" in record.stdout and "reloaded: Net" in record.stdout
+    assert "source: class Net(torch.nn.Module):" in record.stdout
+
+
 def test_a_cell_that_will_not_be_interrupted_is_stopped_by_the_parent_with_a_notebook_message(worker):
     job = notebook_job(["import time\nwhile True:\n    try:\n        time.sleep(10)\n    except BaseException:\n        pass"])
     record = worker.run(job, Limits(submission_seconds=40, question_seconds=2.5))

@@ -6,7 +6,9 @@ plain Python, as the notebook would behave when run as a script:
 
 - `%time`/`%timeit`/`%prun STATEMENT` runs the statement (`y = %time f()` evaluates `f()`);
 - `%%time`, `%%timeit`, `%%capture` and `%%prun` cells run their body (once); `%%capture out` binds
-  `out` to a stand-in holding no output (`out.stdout == ''`, `out.show()` does nothing);
+  `out` to a stand-in holding no output (`out.stdout == ''`, `out.show()` does nothing); what
+  `%timeit` and `%%timeit` bind stays theirs, as in IPython's timing function (a `%%timeit` cell that
+  redefines a helper to time it leaves the notebook's helper alone);
 - a `%%writefile [-a] NAME` cell (or `%%file`, its alias) writes (or appends) its body to NAME, a path inside the working
   directory (in the sandbox: the job's private folder, on `sys.path`), so that a later `import`
   or `%run NAME.py` finds it, as in Jupyter; its body is not run here, and a NAME outside that folder
@@ -31,6 +33,7 @@ from pathlib import PurePosixPath
 
 RUN_LINE = frozenset({"time", "timeit", "prun"})  # line magics whose argument is the code to run
 RUN_BODY = frozenset({"time", "timeit", "capture", "prun"})  # cell magics whose body runs as Python
+OWN_SCOPE = frozenset({"timeit"})  # ... in a function of IPython's: the names it binds are not the notebook's
 WRITE_BODY = frozenset({"writefile", "file"})  # cell magics that write their body to a file (IPython's alias `file`)
 
 
@@ -64,6 +67,9 @@ def to_python(cell: str) -> list[str]:
         name, args, text = body
         head = _capture_head(args) if name == "capture" else _writefile_head(name, args, text) if name in WRITE_BODY else None
         head = head or f"# %%{name} {args}".rstrip()
+        if name in OWN_SCOPE:
+            return [f"{_scoped(to_python(text))}  # %%{name} {args}",
+                    *(f"# (run in the line above, in a scope of its own) {line}"[:200] for line in lines[1:])]
         if name in RUN_BODY:
             return [head, *_fit(to_python(text), len(lines) - 1)]
         return [head, *(f"# (not run) {line}"[:200] for line in lines[1:])]
@@ -218,7 +224,15 @@ def _statement(node: ast.AST) -> str | None:
         ast.parse(code)
     except SyntaxError:
         return None
+    if call[1][0] in OWN_SCOPE and code:
+        return _scoped([code])
     return code if code and "\n" not in code else None
+
+
+def _scoped(lines: list[str]) -> str:
+    """One line that runs plain Python once where the names it binds stay its own, as IPython's %timeit and
+    %%timeit run theirs in a timing function: the notebook's names are read, none is bound or replaced."""
+    return f"exec({chr(10).join(lines)!r}, dict(globals()))"
 
 
 def _cell_statement(node: ast.AST) -> str | None:
@@ -237,6 +251,8 @@ def _cell_statement(node: ast.AST) -> str | None:
         return head if head.startswith("with ") else f"pass  {head}"
     if name not in RUN_BODY:
         return f"pass  # %%{name} {args} (not run)"
+    if name in OWN_SCOPE:
+        return f"{_scoped(to_python(body))}  # %%{name} {args}"
     code = "\n".join(to_python(body))  # the body is IPython syntax too
     run = f"exec({code!r}, globals())"
     bind = _capture_head(args) if name == "capture" else ""

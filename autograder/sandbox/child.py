@@ -154,7 +154,8 @@ def _load(source: str, labels: list[str], workdir: str | None = None, ipython: b
     IPython's shell puts it in a notebook's namespace. `workdir` (the job's private folder, the cwd) goes
     first on `sys.path`, as a notebook's folder is in a kernel: a module that a `%%writefile` cell wrote
     there is importable. `sys.argv` holds only the file's name, as for `python submission.py` (not the
-    fork server's arguments).
+    fork server's arguments). A notebook is `__main__`, as in a kernel; a .py file is imported, not run as a
+    script (the contract's "training under `if __name__ == "__main__":`" is not run).
     """
     sys.modules.setdefault("otter", _otter_stub())
     if workdir:
@@ -165,6 +166,9 @@ def _load(source: str, labels: list[str], workdir: str | None = None, ipython: b
     if ipython:
         module.display = _display
     sys.modules["submission"] = module
+    if labels:  # a notebook runs as a kernel runs it: as __main__ (a cell under `if __name__ == "__main__":` runs)
+        module.__name__ = "__main__"
+        sys.modules["__main__"] = module  # what its classes' __module__ names: pickle and inspect find them there
     errors = cell_errors if cell_errors is not None else []
     for code, tagged, failure in _compiled_units(source, labels):
         if code is None:  # a cell that does not compile: Jupyter reports it and goes on
