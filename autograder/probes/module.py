@@ -230,10 +230,22 @@ def stack_probe(ns: dict, target: str, seed: int, options: dict, labels: list[st
     return _in_dtype(options, lambda: _stack(ns, target, seed, options, labels, filename))
 
 
-def _grader_layers(options: dict, layers: list[dict[str, torch.Tensor]]) -> nn.ModuleList:
+def _posing_as(cls: type | None) -> type:
+    """ExpressionModule, or a subclass of it whose objects answer `isinstance(layer, cls)` as the submission's layer
+    of that place does (Python reads an object's `__class__` when its type is not a subclass, as unittest.mock's
+    spec objects use): a flow that dispatches on its layers' class (`if isinstance(layer, PlanarLayer)`) then runs
+    the grader's layers as it ran its own. Its type keeps ExpressionModule's name and methods."""
+    if cls is None or not isinstance(cls, type) or not issubclass(cls, _Module):
+        return ExpressionModule
+    return type(ExpressionModule.__name__, (ExpressionModule,),
+                {"__class__": property(lambda self: cls), "__module__": ExpressionModule.__module__})
+
+
+def _grader_layers(options: dict, layers: list[dict[str, torch.Tensor]], like: list[type | None]) -> nn.ModuleList:
+    """The grader's layers with the given parameter values, each posing as the class in `like` of its place."""
     mods = []
-    for values in layers:
-        mod = ExpressionModule(options["parameters"], options["layer"], options["outputs"], options.get("methods", []))
+    for values, cls in zip(layers, [*like, *[None] * len(layers)]):
+        mod = _posing_as(cls)(options["parameters"], options["layer"], options["outputs"], options.get("methods", []))
         with _no_grad():
             for n, v in values.items():
                 getattr(mod, n).copy_(v)
@@ -251,6 +263,11 @@ def _class_names(ns: dict, cls: type) -> str:
     return CLASS_NAMES.join([own, *others])
 
 
+def _held(own: object) -> list:
+    """The layers a container holds in its layer attribute: the entries of a list-like holder, else none."""
+    return list(own) if isinstance(own, (_ModuleList, _Sequential, list, tuple)) else []
+
+
 def _put_layers(module: nn.Module, attr: str, own: object, grader: nn.ModuleList, methods: list[str]) -> None:
     """Put the grader's layers where the container keeps its own.
 
@@ -263,7 +280,7 @@ def _put_layers(module: nn.Module, attr: str, own: object, grader: nn.ModuleList
     same objects (`self.flows = [...]; self.layers = nn.ModuleList(self.flows)`, a loop over the Python
     list) runs the grader's layers too.
     """
-    mine = list(own) if isinstance(own, (_ModuleList, _Sequential, list, tuple)) else []
+    mine = _held(own)
     if isinstance(own, _ModuleList):
         _clear_list(own, slice(None))
         _extend_list(own, list(grader))
@@ -286,7 +303,7 @@ def _stack(ns: dict, target: str, seed: int, options: dict, labels: list[str], f
             "children": [_class_names(ns, type(c)) for c in own] if is_list else [],
             "distinct": len({id(c) for c in own}) if is_list else None}
     obs_own = _own_sample(module, own, layers, options, labels, filename) if is_list and len(own) == len(layers) else None
-    grader = _grader_layers(options, layers)
+    grader = _grader_layers(options, layers, [type(c) for c in _held(own)])
     _put_layers(module, attr, own, grader, list(options.get("methods", [])))
     params = {f"{k}.{n}": encode.tensor(p) for k, layer in enumerate(grader) for n, p in layer.named_parameters()}
     obs: dict = {"kind": "layer_stack", **_echo(options), "inverse": dict(options.get("inverse", {})), "z": encode.tensor(z0), "held": held, "params": params}
