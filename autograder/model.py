@@ -59,6 +59,7 @@ class VarianceObservation(Frozen):
     grid_error: ProbeError | None = None
     at_h: list[TensorData] = []  # variance(h) at h = g(x) for each batch
     slope_at_h: TensorData | None = None  # d variance / d h, elementwise, at the first batch's h
+    slope_spread: TensorData | None = None  # how far slope_at_h may be off, when it was taken by differences (variance() without autograd)
     at_h_error: ProbeError | None = None
 
 

@@ -20,13 +20,14 @@ NAMES = ("forward_shape", "gradients_reach", "noise_structure", "pathwise_gradie
 VERSIONS: dict[str, str] = {name: "1" for name in NAMES} | {  # 2: judged from the outputs with invertible networks
     name: "2" for name in ("forward_shape", "gradients_reach", "noise_structure", "pathwise_gradient", "variance_positive")} | {
     name: "2" for name in ("module_matches", "logdet_matches_jacobian", "answer_is", "answer_equals", "function_matches")} | {"children_held": "3",
-                                                                                                   "pathwise_gradient": "4",
+                                                                                                   "pathwise_gradient": "5",
                                                                                                    "gradients_reach_parameters": "2"}
 # module_matches, logdet_matches_jacobian 2: a log output also judged after exp; children_held 2: one object repeated
 # fails, 3: a subclass of nn.ModuleList is one; answer_is 2: underscores and hyphens count as spaces; answer_equals 2:
 # a one-element tensor is its number; function_matches 2: a float32 result is read as the reals within half an ulp;
 # pathwise_gradient 3: equal within the reference's own uncertainty from the recovered noise's rounding;
 # 4: that rounding in the arithmetic x~ was computed in (bfloat16/float16 values: CPU autocast);
+# 5: a variance slope taken by differences (variance() without autograd) counts within its recorded spread;
 # gradients_reach_parameters 2: sum(x) must also reach the parameters of the submission's own layers
 
 

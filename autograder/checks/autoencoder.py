@@ -328,6 +328,9 @@ def _reference_grads_here(obs: AutoencoderObservation, place: str,
         if v0.shape != h.shape or not bool((v0 > 0).all()):
             return "variance(h) is not a positive tensor shaped like h at the encoder's outputs, so the sample and its gradient are undefined"
         slope = torch.from_numpy(var.slope_at_h.array().astype(np.float64))
+        if var.slope_spread is not None:  # a slope taken by differences: known within slope_spread (a bound, below)
+            spread = torch.from_numpy(var.slope_spread.array().astype(np.float64))
+            slope.requires_grad_(bounds)
         # the variance map linearised at the observed h: exact value and first derivative there
         z = torch.sqrt(v0 + slope * (h - h0)) * (z0 / torch.sqrt(v0))
     out = z @ params["f.0.weight"].T + params["f.0.bias"]
@@ -343,10 +346,18 @@ def _reference_grads_here(obs: AutoencoderObservation, place: str,
         return refs, slacks
     dz = torch.from_numpy(_recovery_error(obs, z0_np))
     flat = torch.cat([gr.reshape(-1) for _, gr in used])
-    # d(every gradient entry)/d z0 in one batched backward (a row per entry), weighted by |recovery error|
-    (jac,) = torch.autograd.grad(flat, z0, grad_outputs=torch.eye(flat.numel(), dtype=flat.dtype), allow_unused=True,
-                                 is_grads_batched=True)
-    slack = np.zeros(flat.numel()) if jac is None else (jac.abs() * dz).reshape(flat.numel(), -1).sum(1).numpy()
+    # d(every gradient entry)/d z0 (and / d slope, when the slope is uncertain) in one batched backward (a row per
+    # entry), weighted by |recovery error| (and by the slope's spread: the gradients are linear in the slope, so exact)
+    inputs, weights = [z0], [dz]
+    if place == "scaled" and obs.variance is not None and obs.variance.slope_spread is not None:
+        inputs.append(slope)
+        weights.append(spread)
+    jacs = torch.autograd.grad(flat, inputs, grad_outputs=torch.eye(flat.numel(), dtype=flat.dtype), allow_unused=True,
+                               is_grads_batched=True)
+    slack = np.zeros(flat.numel())
+    for jac, weight in zip(jacs, weights):
+        if jac is not None:
+            slack = slack + (jac.abs() * weight).reshape(flat.numel(), -1).sum(1).detach().numpy()
     start = 0
     for n, gr in used:
         slacks[n] = slack[start:start + gr.numel()].reshape(tuple(gr.shape))
