@@ -1,7 +1,7 @@
 # Sheet 03 -- models composed from mixins with cooperative `super().forward(...)` calls: an AutoEncoder base whose
 # forward is encode -> perturb_latent -> decode, and noise mixins that override `perturb_input` / `perturb_latent`
 # and chain to `super()`; the sample written `torch.addcmul(mu, std, eps)`; Problem 2's variance with the SigmaVAE
-# `softclip(tensor, min) = min + softplus(tensor - min)`; D* as 1 - p_theta / (p* + p_theta), the classifier's
+# `softclip(tensor, min) = min + softplus(tensor - min)` (orybkin/sigma-vae-pytorch `model.py`); D* as 1 - p_theta / (p* + p_theta), the classifier's
 # "q / (p + q)" complement as in NeuromatchAcademy/course-content-dl
 # `tutorials/W2D5_GenerativeModels/solutions/W2D5_Tutorial2_Solution_8deffd75.py` (`ratio_disc`).
 # Written for this sheet, not copied.

@@ -1,7 +1,7 @@
 # Sheet 03 -- Problem 2's variance bounded on both sides, min_var + (max_var - min_var) * sigmoid(h), as the
-# bounded-variance heads of public VAE code (e.g. the SigmaVAE `softclip` helpers in nexus_pytorch's
-# `SigmaVae/model`); hyper-parameters in a `Config` dataclass; noise as `torch.randn(h.shape, device=h.device,
-# dtype=h.dtype)`; D* with `torch.nan_to_num(..., nan=0.5)` on `torch.as_tensor` inputs (0/0 read as "no evidence").
+# bounded-variance heads of public VAE code (e.g. the soft bounds of orybkin/sigma-vae-pytorch `model.py`,
+# `softclip`); hyper-parameters in a `Config` dataclass; noise as `torch.randn(h.shape, device=h.device, dtype=h.dtype)`;
+# D* with `torch.nan_to_num(..., nan=0.5)` on `torch.as_tensor` inputs (0/0 read as "no evidence").
 # Written for this sheet, not copied.
 from dataclasses import dataclass
 

@@ -1,6 +1,6 @@
 # Sheet 03 -- Problem 2's `variance(h)` written as an inspection method under `@torch.no_grad()` (used for plots;
-# forward computes its own std = exp(h / 2) from h with autograd on), as in public VAE code that decorates its
-# sampling / reporting methods with no_grad (AntixK/PyTorch-VAE `models/vanilla_vae.py` `sample` / `generate`).
+# forward computes its own std = exp(h / 2) from h with autograd on), as public VAE code wraps its inspection and
+# sampling code in no_grad (pytorch/examples `vae/main.py`: `with torch.no_grad():` around sampling and test).
 # Written for this sheet, not copied.
 import torch
 import torch.nn as nn
