@@ -173,8 +173,11 @@ def _variance(model: object, build_error: dict | None, h: list[torch.Tensor], la
                 if slope is not None:
                     out["slope_at_h"] = encode.tensor(slope)
                 else:  # variance() blocks autograd (no_grad, .detach(): an inspection method): its slope by differences
-                    slope, spread = _difference_slope(fn, hk.detach(), v.detach())
-                    out["slope_at_h"], out["slope_spread"] = encode.tensor(slope), encode.tensor(spread)
+                    try:
+                        slope, spread = _difference_slope(fn, hk.detach(), v.detach())
+                        out["slope_at_h"], out["slope_spread"] = encode.tensor(slope), encode.tensor(spread)
+                    except Exception:  # noqa: BLE001 - no slope then, as without differences; the values at h stand
+                        pass
     except BaseException as exc:  # noqa: BLE001
         out["at_h_error"] = _observed(exc, labels, filename)
     return out
@@ -185,8 +188,7 @@ def _difference_slope(fn: object, h: torch.Tensor, v: torch.Tensor) -> tuple[tor
     difference plus the rounding of the values as its spread (the slope is known within that: the mean's error on a
     smooth map is far smaller, and at a kink of the map within a step, e.g. a clamp's bound, autograd's choice of
     either side, up to its one-sided quotient's own curvature error, lies inside it)."""
-    h = h.to(v.dtype) if v.is_floating_point() else h
-    step = 2.0 ** -10 * torch.clamp(h.abs(), min=1.0)
+    step = 2.0 ** -10 * torch.clamp(h.abs(), min=1.0)  # h in its own dtype, as variance() sees it in forward
     up, down = h + step, h - step
     with torch.no_grad():
         v_up, v_down = fn(up.clone()), fn(down.clone())  # type: ignore[operator]
@@ -194,7 +196,8 @@ def _difference_slope(fn: object, h: torch.Tensor, v: torch.Tensor) -> tuple[tor
         raise ProbeFailure("bad_value", "variance(h) did not return a tensor shaped like h near the encoder's outputs")
     v_up, v_down, mid = (t.detach().to(torch.float64) for t in (v_up, v_down, v))
     hi, lo = (v_up - mid) / (up - h).to(torch.float64), (mid - v_down) / (h - down).to(torch.float64)
-    unit = float(torch.finfo(v.dtype).eps) if v.is_floating_point() else float(torch.finfo(torch.float32).eps)
+    unit = max(float(torch.finfo(t.dtype).eps) if t.is_floating_point() else 0.0 for t in (h, v))
+    unit = unit or float(torch.finfo(torch.float32).eps)
     rounding = 2 * unit * torch.maximum(torch.maximum(v_up.abs(), v_down.abs()), mid.abs()) / step.to(torch.float64)
     return (hi + lo) / 2, (hi - lo).abs() + rounding
 
