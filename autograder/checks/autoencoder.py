@@ -315,6 +315,7 @@ def _reference_grads_here(obs: AutoencoderObservation, place: str,
     h0_np, z0_np = _offsets(obs)[0]
     h0, z0 = torch.from_numpy(h0_np), torch.from_numpy(z0_np).requires_grad_(True)
     h = x @ params["g.0.weight"].T + params["g.0.bias"]
+    uncertain = False
     if place == "latent":
         z = h + (z0 - h0)
     elif place == "input":
@@ -328,8 +329,9 @@ def _reference_grads_here(obs: AutoencoderObservation, place: str,
         if v0.shape != h.shape or not bool((v0 > 0).all()):
             return "variance(h) is not a positive tensor shaped like h at the encoder's outputs, so the sample and its gradient are undefined"
         slope = torch.from_numpy(var.slope_at_h.array().astype(np.float64))
-        if var.slope_spread is not None:  # a slope taken by differences: known within slope_spread (a bound, below)
-            spread = torch.from_numpy(var.slope_spread.array().astype(np.float64))
+        uncertain = var.slope_spread is not None and var.slope_spread.shape == var.slope_at_h.shape
+        if uncertain:  # a slope taken by differences: known within slope_spread (a bound, below)
+            spread = torch.from_numpy(var.slope_spread.array().astype(np.float64)).abs()
             slope.requires_grad_(bounds)
         # the variance map linearised at the observed h: exact value and first derivative there
         z = torch.sqrt(v0 + slope * (h - h0)) * (z0 / torch.sqrt(v0))
@@ -349,7 +351,7 @@ def _reference_grads_here(obs: AutoencoderObservation, place: str,
     # d(every gradient entry)/d z0 (and / d slope, when the slope is uncertain) in one batched backward (a row per
     # entry), weighted by |recovery error| (and by the slope's spread: the gradients are linear in the slope, so exact)
     inputs, weights = [z0], [dz]
-    if place == "scaled" and obs.variance is not None and obs.variance.slope_spread is not None:
+    if place == "scaled" and uncertain:
         inputs.append(slope)
         weights.append(spread)
     jacs = torch.autograd.grad(flat, inputs, grad_outputs=torch.eye(flat.numel(), dtype=flat.dtype), allow_unused=True,
