@@ -1,7 +1,8 @@
-"""The layer-stack probe on layers whose parameters are views, and on flows that dispatch on their layers' class.
+"""The layer-stack probe on layers whose parameters are views, and on flows that dispatch on their layers' class
+or read a setting from them.
 
 Run in this process on our own small layers (no student code): the own-layer gradients of a view are its part of
-its base's gradient, and the grader's layers answer isinstance as the layers they replace.
+its base's gradient, and the grader's layers answer isinstance, and settings, as the layers they replace.
 """
 from __future__ import annotations
 
@@ -104,11 +105,23 @@ def test_a_u_read_from_data_in_a_packed_layer_gets_no_gradient():
     assert all(np.any(grads[f"{k}.w"]) and np.any(grads[f"{k}.b"]) for k in range(4))
 
 
-def test_grader_layers_answer_isinstance_as_the_layers_they_replace():
-    posing = module._posing_as(Separate)({"u": [2], "w": [2], "b": [1]}, {"y": "z", "log_det": "0 * z[:, 0]"}, ["y", "log_det"])
-    assert isinstance(posing, Separate) and isinstance(posing, ExpressionModule)
-    assert type(posing).__name__ == ExpressionModule.__name__
-    assert module._posing_as(None) is ExpressionModule
+def test_grader_layers_answer_isinstance_and_settings_as_the_layers_they_replace():
+    own = Separate(2)
+    own.dim, own.name, own.shape = 2, "planar", torch.Size([2])
+    grader = module._standing_in(own)({"u": [2], "w": [2], "b": [1]}, {"y": "z", "log_det": "0 * z[:, 0]"}, ["y", "log_det"])
+    assert isinstance(grader, Separate) and isinstance(grader, ExpressionModule)
+    assert type(grader).__name__ == ExpressionModule.__name__
+    assert (grader.dim, grader.name, grader.shape) == (2, "planar", torch.Size([2]))
+    assert grader.u is not own.u  # its own parameters, not the layer's
+    for lacking in ("u_hat_of_own", "forward_own"):  # methods and tensors are never borrowed
+        setattr(own, lacking, own.u_hat if lacking == "u_hat_of_own" else torch.zeros(2))
+        try:
+            getattr(grader, lacking)
+        except AttributeError as exc:
+            assert f"'{ExpressionModule.__name__}'" in str(exc)
+        else:
+            raise AssertionError(f"{lacking} was read from the submission's layer")
+    assert module._standing_in(None) is ExpressionModule
     plain, dispatching = _observe(_flow(Separate)), _observe(_flow(Separate, dispatch=True))
     assert plain.forward.error is None and dispatching.forward.error is None
     for mine, ref in zip(dispatching.forward.outputs, plain.forward.outputs):

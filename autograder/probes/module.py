@@ -40,12 +40,16 @@ _ModuleList = nn.ModuleList
 _Sequential = nn.Sequential
 _Module = nn.Module
 _module_call = nn.Module.__call__
+_module_getattr = nn.Module.__getattr__
 _module_forward = nn.Module.forward  # nn.Module's stand-in that raises: the class defines no forward
 _clear_list = nn.ModuleList.__delitem__
 _extend_list = nn.ModuleList.extend
 CLASS_NAMES = " = "  # joins a held child's class name and the submission's other global names for that class
 _FLOAT32 = torch.float32
 _DTYPES = {"float32": _FLOAT32, "float64": torch.float64}
+_SETTINGS = (int, float, str, torch.Size, torch.dtype)  # what a layer's setting (`self.dim`) may be
+_MISSING = object()
+_BUILT = "_grader_layer_built"
 Geometry = tuple[tuple[int, ...], tuple[int, ...], int]  # a view's size, strides and storage offset
 
 
@@ -230,22 +234,49 @@ def stack_probe(ns: dict, target: str, seed: int, options: dict, labels: list[st
     return _in_dtype(options, lambda: _stack(ns, target, seed, options, labels, filename))
 
 
-def _posing_as(cls: type | None) -> type:
-    """ExpressionModule, or a subclass of it whose objects answer `isinstance(layer, cls)` as the submission's layer
-    of that place does (Python reads an object's `__class__` when its type is not a subclass, as unittest.mock's
-    spec objects use): a flow that dispatches on its layers' class (`if isinstance(layer, PlanarLayer)`) then runs
-    the grader's layers as it ran its own. Its type keeps ExpressionModule's name and methods."""
-    if cls is None or not isinstance(cls, type) or not issubclass(cls, _Module):
+def _standing_in(layer: object) -> type:
+    """ExpressionModule, or, in the place of a submission's layer object, a subclass of it whose objects
+
+    - answer `isinstance(obj, type(layer))` as that layer does (Python reads an object's `__class__` when its type
+      is not a subclass, as unittest.mock's spec objects use): a flow that dispatches on its layers' class
+      (`if isinstance(layer, PlanarLayer)`) runs the grader's layers as it ran its own;
+    - read a setting they lack (a number, string, dtype or size, or a tuple of them: no tensor, no method) from that
+      layer: a flow that takes its size from a layer (`torch.randn(n, self.layers[0].dim)`) gets the layer's.
+    The type keeps ExpressionModule's name, so an error about a method it lacks names the grader's layer."""
+    if not isinstance(layer, _Module):
         return ExpressionModule
-    return type(ExpressionModule.__name__, (ExpressionModule,),
-                {"__class__": property(lambda self: cls), "__module__": ExpressionModule.__module__})
+    cls = type(layer)
+
+    def __getattr__(self: nn.Module, name: str) -> object:
+        try:
+            return _module_getattr(self, name)
+        except AttributeError:
+            if not vars(self).get(_BUILT):  # while it is built, its own names are not yet there: nothing is borrowed
+                raise
+            value = getattr(layer, name, _MISSING)
+            if value is _MISSING or not _is_setting(value):
+                raise
+            return value
+
+    def __init__(self: nn.Module, *args: object) -> None:
+        ExpressionModule.__init__(self, *args)  # type: ignore[arg-type]
+        vars(self)[_BUILT] = True
+
+    return type(ExpressionModule.__name__, (ExpressionModule,), {"__init__": __init__, "__class__": property(lambda self: cls),
+                                                                 "__getattr__": __getattr__, "__module__": ExpressionModule.__module__})
 
 
-def _grader_layers(options: dict, layers: list[dict[str, torch.Tensor]], like: list[type | None]) -> nn.ModuleList:
-    """The grader's layers with the given parameter values, each posing as the class in `like` of its place."""
+def _is_setting(value: object) -> bool:
+    if isinstance(value, (tuple, list)):
+        return all(_is_setting(v) for v in value)
+    return isinstance(value, _SETTINGS)
+
+
+def _grader_layers(options: dict, layers: list[dict[str, torch.Tensor]], like: list[object]) -> nn.ModuleList:
+    """The grader's layers with the given parameter values, each standing in for the object in `like` of its place."""
     mods = []
-    for values, cls in zip(layers, [*like, *[None] * len(layers)]):
-        mod = _posing_as(cls)(options["parameters"], options["layer"], options["outputs"], options.get("methods", []))
+    for values, layer in zip(layers, [*like, *[None] * len(layers)]):
+        mod = _standing_in(layer)(options["parameters"], options["layer"], options["outputs"], options.get("methods", []))
         with _no_grad():
             for n, v in values.items():
                 getattr(mod, n).copy_(v)
@@ -303,7 +334,7 @@ def _stack(ns: dict, target: str, seed: int, options: dict, labels: list[str], f
             "children": [_class_names(ns, type(c)) for c in own] if is_list else [],
             "distinct": len({id(c) for c in own}) if is_list else None}
     obs_own = _own_sample(module, own, layers, options, labels, filename) if is_list and len(own) == len(layers) else None
-    grader = _grader_layers(options, layers, [type(c) for c in _held(own)])
+    grader = _grader_layers(options, layers, _held(own))
     _put_layers(module, attr, own, grader, list(options.get("methods", [])))
     params = {f"{k}.{n}": encode.tensor(p) for k, layer in enumerate(grader) for n, p in layer.named_parameters()}
     obs: dict = {"kind": "layer_stack", **_echo(options), "inverse": dict(options.get("inverse", {})), "z": encode.tensor(z0), "held": held, "params": params}
