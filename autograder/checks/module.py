@@ -391,7 +391,8 @@ def gradients_reach_parameters(record: ProbeRecord, *, subject: str, n: int) -> 
                                 else f"{subject}.sample({n}) was not observed", outcome=Outcome.ERROR)
     if first.grad_error is not None:
         return CheckResult.fail(error_text("the backward pass from sample's outputs", first.grad_error), outcome=Outcome.ERROR)
-    hint = "is sample run under torch.no_grad(), are its outputs detached, or does it return stored samples?"
+    hint = ("is sample run under torch.no_grad(), are its outputs detached, does it return stored samples, or does it run "
+            "a copy of the flow or its layers (copy.deepcopy), whose parameters get the gradients?")
     if (failed := _unreached(first, f"{subject}.sample({n})", hint)) is not None:
         return failed
     own = obs.own_sample
