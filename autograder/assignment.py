@@ -39,8 +39,11 @@ PROBE_CODE_VERSION = "6"  # bump when what a probe records changes (2: models ju
 # argv is the file's and /dev/shm is writable; 4 and 5 were never released apart;
 # 6: layer_stack runs sample(n) once through the container's own layers for their gradients, calls the forward of a
 # class that replaced nn.Module.__call__, names held layers under their bases' names and makes the held layer objects
-# run the grader's layers; answers read any real number (Fraction, Decimal, sympy) as a number; torch.compile runs
-# eagerly, matplotlib is headless, a notebook's cells are timed one by one and %run runs a file of the folder)
+# run the grader's layers, which answer isinstance and plain settings as the layers they replace, and read a view
+# parameter's gradient as its part of its base's; the autoencoder probe takes variance(h)'s slope by differences
+# (with its spread) where autograd gives none; answers read any real number (Fraction, Decimal, sympy, a one-element
+# ndarray) as a number; torch.compile runs eagerly, matplotlib is headless, a notebook runs as __main__ with its
+# cells timed one by one, %run runs a file of the folder and %timeit binds nothing)
 RUBRIC = "assignment.toml"  # the whole rubric (instructor side)
 PUBLIC = "public.json"  # its public part (generated; what the student package carries)
 CONFIG = "config.toml"  # settings of the assignments folder itself (the default assignment)

@@ -118,3 +118,14 @@ def test_a_slope_of_variance_not_shaped_like_it_is_refused(a, genuine):
     variance = obs.variance.model_copy(update={"slope_at_h": _tensor(np.ones((0,)))})
     problem = verify.observation(spec, a.seed, obs.model_copy(update={"variance": variance}))
     assert problem.startswith("a slope of variance(h) was reported that is not shaped like variance(h)")
+
+
+def test_a_spread_of_the_slope_not_shaped_like_it_is_refused(a, genuine):
+    spec, obs = genuine["q2"]
+    slope = obs.variance.slope_at_h.array()
+    shaped = obs.variance.model_copy(update={"slope_spread": _tensor(np.zeros_like(slope))})
+    assert verify.observation(spec, a.seed, obs.model_copy(update={"variance": shaped})) is None
+    for bad in (obs.variance.model_copy(update={"slope_spread": _tensor(np.zeros(slope.size + 1))}),
+                obs.variance.model_copy(update={"slope_at_h": None, "slope_spread": _tensor(np.zeros_like(slope))})):
+        problem = verify.observation(spec, a.seed, obs.model_copy(update={"variance": bad}))
+        assert problem.startswith("a spread of the variance's slope was reported without a slope of its shape")

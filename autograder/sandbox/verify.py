@@ -85,6 +85,9 @@ def _autoencoder(obs: AutoencoderObservation, seed: int, spec: dict) -> str | No
     if obs.variance is not None and obs.variance.slope_at_h is not None and (
             not obs.variance.at_h or obs.variance.slope_at_h.shape != obs.variance.at_h[0].shape):
         return f"a slope of variance(h) was reported that is not shaped like variance(h) — {_TAMPERED}"  # the probe records it only then
+    if obs.variance is not None and obs.variance.slope_spread is not None and (
+            obs.variance.slope_at_h is None or obs.variance.slope_spread.shape != obs.variance.slope_at_h.shape):
+        return f"a spread of the variance's slope was reported without a slope of its shape — {_TAMPERED}"
     return None
 
 
