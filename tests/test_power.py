@@ -2,7 +2,7 @@
 
 The noise tests are exact at level 1e-7 under H0; their power against the corpus's mistakes is
 what this checks empirically (a grader that lets a mistake through is as wrong as one that fails
-a correct answer). Every mistaken file x 4 seeds (the 82 of 2026-11-29 held under 6; the 3 added since, under 12 when added); run beside tests/test_many_seeds.py.
+a correct answer). Every mistaken file x 4 seeds (the 82 of 2026-11-29 held under 6; the 5 added since, under 6 or 12 when added); run beside tests/test_many_seeds.py.
 """
 from __future__ import annotations
 
