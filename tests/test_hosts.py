@@ -32,7 +32,8 @@ from autograder.sandbox import procs
 from conftest import CORPUS, ROOT
 from test_sandbox_hostile import HOSTILE, expected, honest_problems, problems, stems
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="creating users and switching to them needs root")
+pytestmark = [pytest.mark.skipif(os.geteuid() != 0, reason="creating users and switching to them needs root"),
+              pytest.mark.xdist_group("hosts")]  # one worker builds the users' venv while the other runs on (not waits)
 
 USERS = ("agtest1", "agtest2", "agtest3")
 # Attacks that only the root levels stop, and why (empty: every attack that holds at bwrap holds at userns).

@@ -143,7 +143,8 @@ def planted() -> list[Path]:
 
 
 # ---------------------------------------------------------------------------------------------------
-pytestmark = pytest.mark.skipif(available() is not Level.BWRAP, reason="needs bubblewrap and root")
+pytestmark = [pytest.mark.skipif(available() is not Level.BWRAP, reason="needs bubblewrap and root"),
+              pytest.mark.xdist_group("hostile")]  # its batch, a module fixture, graded once, not once per worker
 
 
 @pytest.fixture(scope="module")
