@@ -144,7 +144,7 @@ def planted() -> list[Path]:
 
 # ---------------------------------------------------------------------------------------------------
 pytestmark = [pytest.mark.skipif(available() is not Level.BWRAP, reason="needs bubblewrap and root"),
-              pytest.mark.xdist_group("hostile")]  # its batch, a module fixture, graded once, not once per worker
+              pytest.mark.xdist_group("hostile")]  # meant to grade its batch once; see the stop's note: it was still set up twice
 
 
 @pytest.fixture(scope="module")
