@@ -232,7 +232,8 @@ def _statement(node: ast.AST) -> str | None:
 def _scoped(lines: list[str]) -> str:
     """One line that runs plain Python once where the names it binds stay its own, as IPython's %timeit and
     %%timeit run theirs in a timing function: the notebook's names are read, none is bound or replaced."""
-    return f"exec({chr(10).join(lines)!r}, dict(globals()))"
+    code = "\n".join(lines)
+    return f"exec({code!r}, dict(globals()))"
 
 
 def _cell_statement(node: ast.AST) -> str | None:

@@ -69,12 +69,10 @@ def value(v: object) -> dict:
     type_name = type(v).__name__
     if _isinstance(v, _Tensor):
         return {"kind": "tensor", "tensor": tensor(v), "type_name": type_name}
-    if _isinstance(v, bool) or _isinstance(v, np.bool_):
-        return {"kind": "bool", "number": float(bool(v)), "type_name": type_name}
     if _isinstance(v, np.ndarray) and v.size == 1 and v.dtype.kind in "biuf":  # np.divide(..., where=...) on floats
         v = v.reshape(()).item()  # the array's one element, a Python bool, int or float
-    if _isinstance(v, bool):
-        return {"kind": "bool", "number": float(v), "type_name": type_name}
+    if _isinstance(v, bool) or _isinstance(v, np.bool_):
+        return {"kind": "bool", "number": float(bool(v)), "type_name": type_name}
     if _isinstance(v, _NUMBERS):
         x = float(v)
         return {"kind": "number", "number": x if math.isfinite(x) else None, "text": _repr(x), "type_name": type_name}

@@ -351,8 +351,8 @@ def _stack(ns: dict, target: str, seed: int, options: dict, labels: list[str], f
             continue
         call: dict = {"outputs": [encode.tensor(t) for t in got]}  # type: ignore[union-attr]
         if k == 0:
-            params = [(f"{k}.{n}", p, tuple(p.shape), None) for k, layer in enumerate(grader) for n, p in layer.named_parameters()]
-            call["grads"] = _grads(params, got, labels, filename, call)  # type: ignore[arg-type]
+            named = [(f"{i}.{n}", p, tuple(p.shape), None) for i, layer in enumerate(grader) for n, p in layer.named_parameters()]
+            call["grads"] = _grads(named, got, labels, filename, call)  # type: ignore[arg-type]
         samples.append(call)
     obs["samples"] = samples
     obs["own_sample"] = obs_own

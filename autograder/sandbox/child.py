@@ -124,15 +124,16 @@ def _interrupt(_signum: int, _frame: object) -> None:
 
 def _timed(code: types.CodeType, ns: dict, seconds: float) -> None:
     """Run one notebook cell; interrupted (`CellInterrupted`) after `seconds` (0: never)."""
-    previous = signal.signal(signal.SIGALRM, _interrupt) if seconds > 0 else None
-    if seconds > 0:
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
+    if seconds <= 0:
         _exec(code, ns)  # noqa: S102 - this is the point: run the submission, sandboxed
+        return
+    previous = signal.signal(signal.SIGALRM, _interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        _exec(code, ns)  # noqa: S102
     finally:
-        if seconds > 0:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
 
 
 def _load(source: str, labels: list[str], workdir: str | None = None, ipython: bool = False,

@@ -257,8 +257,10 @@ class Worker:
 
     def _warm(self, job: Job) -> None:
         """Have the server import, once, the course packages the job's source names (before the job's clock runs)."""
+        if not self.preload:  # a one-off worker: its one job imports them itself, at the same cost
+            return
         names = [n for n in course_imports.named_in(job.source) if n not in self._warmed | self._unwarmable]
-        if not names or not self.preload:
+        if not names:
             return
         if not self._alive():
             self.close()
