@@ -236,8 +236,9 @@ def _stack_error(subject: str, err) -> str:
     text = error_text(subject, err)
     if err.kind == "exception" and f"'{ExpressionModule.__name__}'" in (err.message or ""):
         text += (f" (`{ExpressionModule.__name__}` is the grader's own layer, put into your container in place of "
-                 "yours so that a mistake in the layer is not charged twice: it has only the methods the contract "
-                 "names, so call the layers through those)")
+                 "yours so that a mistake in the layer is not charged twice: it has the methods the contract names "
+                 "and runs your layer class's other methods on its own parameters, but holds none of the tensors, "
+                 "cached results or stateful parts your layer object keeps)")
     return text
 
 

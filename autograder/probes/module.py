@@ -15,10 +15,17 @@ through the container's own layers, given the grader's parameter sets, for the g
 parameters (`own_sample`).
 
 Both run in float64 unless the options say `dtype = "float32"`; a module's forward that raises in
-float64 is run once more in float32 (see `_forward_float32`), its methods stay in float64. The torch
+float64 is run once more in float32 (see `_forward_float32`), its methods stay in float64; a container's
+forward(z0) or sample(n) that raises in float64 is called once more with float32 as the default dtype and z0 in
+float32 (`_attempt_float32_too`; z0 holds float32 numbers, so nothing is rounded), the grader's layers in float64. The torch
 functions used to judge are taken when this module is imported, before any student code runs.
 """
 from __future__ import annotations
+
+import inspect
+from types import BuiltinFunctionType as _BuiltinFunctionType
+from types import FunctionType as _FunctionType
+from types import MethodType as _MethodType
 
 import torch
 from torch import nn
@@ -41,6 +48,7 @@ _Sequential = nn.Sequential
 _Module = nn.Module
 _module_call = nn.Module.__call__
 _module_getattr = nn.Module.__getattr__
+_getattr_static = inspect.getattr_static
 _module_forward = nn.Module.forward  # nn.Module's stand-in that raises: the class defines no forward
 _clear_list = nn.ModuleList.__delitem__
 _extend_list = nn.ModuleList.extend
@@ -74,10 +82,14 @@ def module_inputs(seed: int, options: dict) -> tuple[torch.Tensor, list[tuple[st
 
 
 def stack_inputs(seed: int, options: dict) -> tuple[torch.Tensor, list[dict[str, torch.Tensor]]]:
-    """The grader's base batch z0 (N, dim) and the parameters of each of its layers."""
+    """The grader's base batch z0 (N, dim) and the parameters of each of its layers.
+
+    z0's values are float32 numbers (drawn in float64, rounded): a flow that runs in float32 (it casts z0, or the
+    probe runs it so, see `_attempt_float32_too`) is handed the very numbers the references start from."""
     dtype = _dtype(options)
     gen = torch.Generator().manual_seed(seed + int(options.get("stream", 13)))
-    z0 = torch.randn(int(options.get("batch", 256)), int(options["dim"]), generator=gen, dtype=torch.float64).to(dtype)
+    z0 = torch.randn(int(options.get("batch", 256)), int(options["dim"]), generator=gen, dtype=torch.float64)
+    z0 = z0.to(_FLOAT32).to(dtype)
     scale = float(options.get("scale", 1.0))
     layers = [{n: (scale * torch.randn(tuple(shape), generator=gen, dtype=torch.float64)).to(dtype)
                for n, shape in options["parameters"].items()} for _ in range(int(options["layers"]))]
@@ -240,8 +252,12 @@ def _standing_in(layer: object) -> type:
     - answer `isinstance(obj, type(layer))` as that layer does (Python reads an object's `__class__` when its type
       is not a subclass, as unittest.mock's spec objects use): a flow that dispatches on its layers' class
       (`if isinstance(layer, PlanarLayer)`) runs the grader's layers as it ran its own;
-    - read a setting they lack (a number, string, dtype or size, or a tuple of them: no tensor, no method) from that
-      layer: a flow that takes its size from a layer (`torch.randn(n, self.layers[0].dim)`) gets the layer's.
+    - answer a name they lack as that layer would, on their own parameters (`_borrowed`): a setting (a number,
+      string, dtype or size, or a tuple of them) the layer holds, as `self.layers[0].dim`; a method or property of
+      the layer's class, run on the grader's layer (a flow that calls `layer.log_abs_det_jacobian(z)` beside
+      `layer(z)` gets that method's maths on the grader's u, w, b and the rubric's methods); a function or a module
+      without parameters or buffers the layer holds (`self.h = torch.tanh`, `nn.Tanh()`). Never a tensor, a bound
+      method or closure of the layer, or a module with state: those would compute with the layer's own values.
     The type keeps ExpressionModule's name, so an error about a method it lacks names the grader's layer."""
     if not isinstance(layer, _Module):
         return ExpressionModule
@@ -253,8 +269,8 @@ def _standing_in(layer: object) -> type:
         except AttributeError:
             if not vars(self).get(_BUILT):  # while it is built, its own names are not yet there: nothing is borrowed
                 raise
-            value = getattr(layer, name, _MISSING)
-            if value is _MISSING or not _is_setting(value):
+            value = _borrowed(layer, name, self)
+            if value is _MISSING:
                 raise
             return value
 
@@ -264,6 +280,33 @@ def _standing_in(layer: object) -> type:
 
     return type(ExpressionModule.__name__, (ExpressionModule,), {"__init__": __init__, "__class__": property(lambda self: cls),
                                                                  "__getattr__": __getattr__, "__module__": ExpressionModule.__module__})
+
+
+def _borrowed(layer: nn.Module, name: str, grader: nn.Module) -> object:
+    """What the grader's layer standing in for `layer` answers for `name`, which it lacks (see `_standing_in`);
+    _MISSING for nothing. An instance attribute is taken only when it carries no values of the layer's own."""
+    static = _getattr_static(type(layer), name, _MISSING)
+    held = vars(layer).get(name, layer._modules.get(name, _MISSING))
+    if held is not _MISSING and not isinstance(static, property):  # a property comes before the instance's names
+        return held if _is_setting(held) or _stateless(held) else _MISSING
+    if isinstance(static, staticmethod):
+        return static.__func__
+    if isinstance(static, classmethod):
+        return _MethodType(static.__func__, type(layer))
+    if isinstance(static, property):
+        return _MISSING if static.fget is None else static.fget(grader)
+    if isinstance(static, _FunctionType):
+        return _MethodType(static, grader)
+    return static if static is not _MISSING and _is_setting(static) else _MISSING
+
+
+def _stateless(value: object) -> bool:
+    """A function without a closure (`torch.tanh`, a lambda of its argument) or a module with no parameters or buffers."""
+    if isinstance(value, _Module):
+        return next(value.parameters(), None) is None and next(value.buffers(), None) is None
+    if isinstance(value, _FunctionType):
+        return value.__closure__ is None
+    return isinstance(value, _BuiltinFunctionType)
 
 
 def _is_setting(value: object) -> bool:
@@ -338,14 +381,14 @@ def _stack(ns: dict, target: str, seed: int, options: dict, labels: list[str], f
     _put_layers(module, attr, own, grader, list(options.get("methods", [])))
     params = {f"{k}.{n}": encode.tensor(p) for k, layer in enumerate(grader) for n, p in layer.named_parameters()}
     obs: dict = {"kind": "layer_stack", **_echo(options), "inverse": dict(options.get("inverse", {})), "z": encode.tensor(z0), "held": held, "params": params}
-    out, err = _attempt(lambda: [t.detach() for t in _tensors(_forward(module)(z0.clone()), 2)], labels, filename)
+    out, err = _attempt_float32_too(options, lambda z: [t.detach() for t in _tensors(_forward(module)(z), 2)], z0, labels, filename)
     obs["forward"] = {"error": err} if err is not None else {"outputs": [encode.tensor(t) for t in out]}  # type: ignore[union-attr]
     n = int(options.get("sample", 256))
     samples = []
     for k in range(int(options.get("sample_calls", 2))):
         for p in grader.parameters():
             p.grad = None
-        got, err = _attempt(lambda: _tensors(module.sample(n), 2), labels, filename)
+        got, err = _attempt_float32_too(options, lambda _: _tensors(module.sample(n), 2), None, labels, filename)
         if err is not None:
             samples.append({"error": err})
             continue
@@ -357,6 +400,30 @@ def _stack(ns: dict, target: str, seed: int, options: dict, labels: list[str], f
     obs["samples"] = samples
     obs["own_sample"] = obs_own
     return obs
+
+
+def _attempt_float32_too(options: dict, fn, z: torch.Tensor | None, labels: list[str], filename: str,
+                         module: nn.Module | None = None) -> tuple[object, dict | None]:
+    """fn(z) in the probe's dtype; if it raises there, fn once more with float32 as the default dtype (the sheet's
+    own), z in float32, and `module` (the container with its own layers, if given) in float32 until fn returns: a
+    flow that meets float32 tensors it made at import (a LowRankMultivariateNormal base made by a shape check at
+    the end of the file, whose log_prob refuses a float64 z0) runs as it runs for its author. The grader's layers
+    are never given: they compute in float64 whatever they are handed. The first error is reported when float32
+    raises as well."""
+    out, err = _attempt(lambda: fn(None if z is None else z.clone()), labels, filename)
+    if err is None or _dtype(options) == _FLOAT32:
+        return out, err
+    previous = _get_default_dtype()
+    _set_default_dtype(_FLOAT32)
+    try:
+        if module is not None:
+            module.to(_FLOAT32)
+        out32, err32 = _attempt(lambda: fn(None if z is None else z.to(_FLOAT32)), labels, filename)
+    finally:
+        if module is not None:
+            module.to(_dtype(options))
+        _set_default_dtype(previous)
+    return (out32, None) if err32 is None else (None, err)
 
 
 def _own_sample(module: nn.Module, own: nn.ModuleList, layers: list[dict[str, torch.Tensor]], options: dict,
@@ -376,13 +443,15 @@ def _own_sample(module: nn.Module, own: nn.ModuleList, layers: list[dict[str, to
             if leaf is None or held.numel() != v.numel() or not _reads_back(leaf, geometry, held):
                 return {"error": {"kind": "bad_value", "message": f"layer {k}'s `{n}` is not a tensor the layer holds"}}
             names.append((f"{k}.{n}", leaf, tuple(v.shape), geometry))
-    with _fork_rng(devices=[]):
-        got, err = _attempt(lambda: _tensors(module.sample(int(options.get("sample", 256))), 2), labels, filename)
-        if err is not None:
-            return {"error": err}
+    def run(_: None) -> dict:
+        got = _tensors(module.sample(int(options.get("sample", 256))), 2)
         call: dict = {}
-        call["grads"] = _grads(names, got, labels, filename, call)  # type: ignore[arg-type]
-    return call
+        call["grads"] = _grads(names, got, labels, filename, call)
+        return call
+
+    with _fork_rng(devices=[]):
+        call, err = _attempt_float32_too(options, run, None, labels, filename, module=module)
+    return {"error": err} if err is not None else call  # type: ignore[return-value]
 
 
 def _leaf(t: object) -> torch.Tensor | None:
