@@ -28,8 +28,11 @@ def _as_stored(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
     g = got.astype(np.float64)
     if not np.issubdtype(got.dtype, np.floating):
         return g
+    a = np.abs(got)
     with np.errstate(invalid="ignore"):  # nan and inf stay what they are
-        half = np.spacing(np.abs(got)).astype(np.float64) / 2
+        # half the spacing below |got|: finite for every finite value (np.spacing of float32's max is inf, which read
+        # that value as any number at all); at a power of two it is half the spacing above, so never more lenient
+        half = (a - np.nextafter(a, np.zeros_like(a))).astype(np.float64) / 2
         return np.where(np.isfinite(g), g - np.clip(g - expected, -half, half), g)
 
 

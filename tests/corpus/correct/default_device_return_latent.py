@@ -4,8 +4,8 @@
 # argument (`forward(self, x, return_latent=False)`: the contract's call returns x~ only), the noise made
 # `.type_as(h)`, and Problem 2's variance `torch.exp(h).clamp(max=1e4)` (exp, capped against overflow).
 # Source of the style: pytorch/tutorials `recipes_source/recipes/changing_default_device.py`
-# (`torch.set_default_device`), Lightning-AI/pytorch-lightning `docs/source-pytorch/accelerators/accelerator_prepare.rst`
-# (`.type_as(x)` for new tensors); written for this sheet, not copied.
+# (`torch.set_default_device`), the `torch.ones(x.size()).type_as(x)` targets of public GAN losses (found with the
+# code search); written for this sheet, not copied.
 import torch
 import torch.nn as nn
 

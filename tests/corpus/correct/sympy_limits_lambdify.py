@@ -3,9 +3,8 @@
 # symbolic D* turned into a function by `sympy.lambdify` (the generated function only divides, so it takes
 # tensors, broadcasts them and takes plain floats). The models are the textbook ones; Problem 2 uses
 # `torch.logaddexp(h, 0)` (= softplus) as the variance.
-# Source of the style: sympy/sympy `doc/src/modules/utilities/lambdify.rst` / `sympy/utilities/lambdify.py`
-# (lambdify of an expression in two symbols, the `limit` examples of the SymPy tutorial); written for this
-# sheet, not copied.
+# Source of the style: sympy/sympy `sympy/utilities/lambdify.py` (lambdify of an expression in two symbols)
+# and the `limit` examples of the SymPy tutorial; written for this sheet, not copied.
 import sympy as sp
 import torch
 import torch.nn as nn
