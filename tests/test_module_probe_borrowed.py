@@ -157,3 +157,19 @@ def test_the_base_batch_holds_float32_numbers():
     assert z0.dtype == torch.float64 and torch.equal(z0.float().double(), z0)
     assert abs(float(z0.mean())) < 0.2 and abs(float(z0.std()) - 1) < 0.1  # still N(0, 1) draws (256 x 2)
     assert math.isfinite(float(z0.sum()))
+
+
+def test_the_own_layer_objects_run_the_grader_layer_methods_and_parameters():
+    """A flow that reaches its layer objects through a Python list gets the grader's layer from their methods too."""
+    own = [Layer(2), Layer(2)]
+    holder = nn.Module()
+    holder.layers = nn.ModuleList(own)
+    grader = nn.ModuleList([_grader(own[0]), _grader(own[1])])
+    probes._put_layers(holder, "layers", holder.layers, grader, [])
+    z = torch.randn(4, 2)
+    for mine, theirs in zip(own, grader):
+        assert mine.w is theirs.w and mine.u is theirs.u and mine.b is theirs.b
+        np.testing.assert_allclose(mine.transform(z).detach(), theirs(z)[0].detach(), rtol=1e-6)
+        np.testing.assert_allclose(mine.pre(z).detach(), (z @ theirs.w + theirs.b).detach())
+        assert mine.h is not None and theirs.h is mine.h  # the stateless module is still the layer's own
+    assert list(holder.layers) == list(grader)

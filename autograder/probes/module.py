@@ -287,6 +287,8 @@ def _borrowed(layer: nn.Module, name: str, grader: nn.Module) -> object:
     _MISSING for nothing. An instance attribute is taken only when it carries no values of the layer's own."""
     static = _getattr_static(type(layer), name, _MISSING)
     held = vars(layer).get(name, layer._modules.get(name, _MISSING))
+    if isinstance(held, _MethodType) and held.__self__ is grader:  # put there by `_put_layers`: the class's own method
+        held = _MISSING
     if held is not _MISSING and not isinstance(static, property):  # a property comes before the instance's names
         return held if _is_setting(held) or _stateless(held) else _MISSING
     if isinstance(static, staticmethod):
@@ -350,9 +352,10 @@ def _put_layers(module: nn.Module, attr: str, own: object, grader: nn.ModuleList
     would put them beside the property, where the container's code never looks). Anything else
     (a Python list, an nn.Sequential, nothing) is replaced by setting the attribute.
     The container's own layer objects then compute the grader's layer of their place (its `forward` and
-    `methods` put in their instance dict): code that reaches them through another container built from the
-    same objects (`self.flows = [...]; self.layers = nn.ModuleList(self.flows)`, a loop over the Python
-    list) runs the grader's layers too.
+    `methods`, its parameters, and their class's other methods bound to it, put in their instance dict): code
+    that reaches them through another container built from the same objects (`self.flows = [...];
+    self.layers = nn.ModuleList(self.flows)`, a loop over the Python list) runs the grader's layers too, also
+    where it calls `flow.log_abs_det_jacobian(z)` or reads `flow.w`.
     """
     mine = _held(own)
     if isinstance(own, _ModuleList):
@@ -362,8 +365,24 @@ def _put_layers(module: nn.Module, attr: str, own: object, grader: nn.ModuleList
         setattr(module, attr, grader)
     for layer, theirs in zip(mine, grader):
         if isinstance(layer, _Module):
+            for name, func in _class_functions(type(layer)).items():
+                vars(layer)[name] = _MethodType(func, theirs)
+            for name, param in theirs.named_parameters(recurse=False):
+                vars(layer)[name] = param
             for name in ("forward", *methods):
                 vars(layer)[name] = getattr(theirs, name)
+
+
+def _class_functions(cls: type) -> dict[str, object]:
+    """The plain functions (methods) a layer class and its bases define, but for nn.Module's own and dunder names."""
+    found: dict[str, object] = {}
+    for klass in reversed(cls.__mro__):
+        if klass in _Module.__mro__:
+            continue
+        for name, value in vars(klass).items():
+            if isinstance(value, _FunctionType) and not (name.startswith("__") and name.endswith("__")):
+                found[name] = value
+    return found
 
 
 def _stack(ns: dict, target: str, seed: int, options: dict, labels: list[str], filename: str) -> dict:
