@@ -28,7 +28,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-PROBE_CODE_VERSION = "6"  # bump when what a probe records changes (2: models judged from their outputs, see probes.autoencoder;
+PROBE_CODE_VERSION = "7"  # bump when what a probe records changes (2: models judged from their outputs, see probes.autoencoder;
 # 3: variance(h) probed at a non-leaf h in g's dtype, the log-det Jacobian on a batch of rows, distinct layer objects;
 # 4: a .py file calling get_ipython() (a notebook exported as a script) is read as the notebook; layer_stack refills
 # a held nn.ModuleList in place and names a held layer's class under every global name bound to it;
@@ -43,7 +43,8 @@ PROBE_CODE_VERSION = "6"  # bump when what a probe records changes (2: models ju
 # parameter's gradient as its part of its base's; the autoencoder probe takes variance(h)'s slope by differences
 # (with its spread) where autograd gives none; answers read any real number (Fraction, Decimal, sympy, a one-element
 # ndarray) as a number; torch.compile runs eagerly, matplotlib is headless, a notebook runs as __main__ with its
-# cells timed one by one, %run runs a file of the folder and %timeit binds nothing)
+# cells timed one by one, %run runs a file of the folder and %timeit binds nothing;
+# 7: the autoencoder probe puts back g's and f's weights that the model's __init__ re-initialised in place)
 RUBRIC = "assignment.toml"  # the whole rubric (instructor side)
 PUBLIC = "public.json"  # its public part (generated; what the student package carries)
 CONFIG = "config.toml"  # settings of the assignments folder itself (the default assignment)

@@ -79,6 +79,17 @@ def _held(model: object, named: list) -> list[list[torch.Tensor]]:
         return [[p] for p in params]
 
 
+def _restore(named: list, given: list[torch.Tensor]) -> None:
+    """Put back the grader's values of g's and f's parameters that `__init__` re-initialised in place
+    (`self.apply(init_weights)`, a habit that changes nothing the sheet asks): the calls then run on the
+    grader's weights, which the parent verifies. A change of dtype stays (`g.double()`); weights changed
+    during the calls are still reported as they are."""
+    with torch.no_grad():
+        for (_, p), value in zip(named, given):
+            if p.shape == value.shape and p.is_floating_point() and not _equal(p.detach().to(value.dtype), value):
+                p.copy_(value)
+
+
 def _summed(grads: tuple, held: list[list[torch.Tensor]]) -> list[torch.Tensor | None]:
     """autograd.grad's results over the flattened `held`, summed back per parameter (None where none flowed)."""
     out, k = [], 0
@@ -126,10 +137,12 @@ def _run(cls: type, nets_pair: tuple, xs: list[torch.Tensor], order: list[int], 
     g, f = nets_pair
     named = nets.named_parameters(g, f)
     run: dict = {"calls": []}
+    given = [p.detach().clone() for _, p in named]
     model, err = _build(cls, g, f, labels, filename)
     if err is not None:
         run["build_error"] = err
     else:
+        _restore(named, given)
         held = _held(model, named)
         _manual_seed(seed + 2)  # the student's own draws are reproducible too
         for k, b in enumerate(order):
