@@ -20,6 +20,21 @@ TEMPLATE = ROOT / "student_templates" / "sheet03.py"
 AUTOGRADER = [sys.executable, "-m", "autograder"]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse `--dist loadgroup` where xdist cannot group: on pytest >= 9.2 xdist <= 3.8 ignores xdist_group
+    (pytest-xdist#1386), and the module batches, the Dask cluster and the test users' venv would be set up on
+    both workers, silently."""
+    if getattr(config.option, "dist", "no") != "loadgroup":
+        return
+    from importlib.metadata import version
+
+    from packaging.version import Version
+
+    if Version(pytest.__version__) >= Version("9.2") and Version(version("pytest-xdist")) <= Version("3.8.0"):
+        raise pytest.UsageError(f"--dist loadgroup does not group on pytest {pytest.__version__} with pytest-xdist "
+                                f"{version('pytest-xdist')} (pytest-xdist#1386): install the dev extra (pytest < 9.2)")
+
+
 @pytest.fixture(scope="session")
 def sheet03() -> assignments.Assignment:
     return assignments.load("sheet03")

@@ -41,6 +41,7 @@ class Cluster:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self.semaphores = _semaphores()
         self.file = folder / "scheduler.json"
         self.procs: dict[str, subprocess.Popen] = {}
         self._start("scheduler", ["scheduler", "--port", "0", "--scheduler-file", str(self.file), *LOOPBACK])
@@ -107,6 +108,26 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+        self._remove_orphaned_semaphores()
+
+    def _remove_orphaned_semaphores(self) -> None:
+        """A SIGKILLed worker's group takes multiprocessing's resource tracker with it, so the named semaphores
+        it made stay in /dev/shm. Remove those that appeared while the cluster ran and that no live process
+        maps (a concurrent test's semaphores are mapped by their owner and stay)."""
+        mapped = set()
+        for maps in Path("/proc").glob("[0-9]*/maps"):
+            try:
+                mapped |= {line.split()[-1] for line in maps.read_text().splitlines() if "/dev/shm/sem." in line}
+            except OSError:  # a process that ended meanwhile, or one not ours to read
+                continue
+        for path in _semaphores() - self.semaphores:
+            if str(path) not in mapped:
+                path.unlink(missing_ok=True)
+
+
+def _semaphores() -> set[Path]:
+    """multiprocessing's named semaphores in /dev/shm."""
+    return set(Path("/dev/shm").glob("sem.mp-*"))
 
 
 @pytest.fixture(scope="module")

