@@ -1,13 +1,22 @@
 """A module-level answer that is one of a few choices: a bool, or a string from a fixed list."""
 from __future__ import annotations
 
+import re
+
 from autograder.checks.answers import _value, shown
 from autograder.checks.messages import error_text
 from autograder.model import CheckResult, Outcome, ProbeRecord
 
 
+_SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_POWER = re.compile(f"[{_SUPERSCRIPT}]+")
+_DIGITS = str.maketrans(_SUPERSCRIPT, "0123456789")
+
+
 def _norm(text: str) -> str:
-    """Without case, spaces, underscores or hyphens: "Variational inference" is "variational_inference"."""
+    """Without case, spaces, underscores or hyphens: "Variational inference" is "variational_inference"; a power
+    written as the sheet prints it (D³) or as Python does (D**3) is D^3."""
+    text = _POWER.sub(lambda m: "^" + m.group().translate(_DIGITS), text).replace("**", "^")
     return "".join(text.replace("_", " ").replace("-", " ").split()).lower()
 
 

@@ -47,5 +47,5 @@ class Flow(nn.Module):
 
 CLOSED_FORM_DENSITY = "No"
 PLANAR_FLOW_USE = "VI"
-LOGDET_COST = {"planar": "linear", "general_linear": "O(D³)"}
+LOGDET_COST = {"planar": "linear", "general_linear": "cubic"}
 JUSTIFICATIONS = {"q1b": "w^T u_hat = m(w^T u) > -1", "q3a": "no closed-form inverse", "q3b": "VI needs only samples"}
