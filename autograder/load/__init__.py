@@ -1,6 +1,7 @@
 """A submission file (.py or .ipynb) -> runnable source with a label for every line."""
 from __future__ import annotations
 
+import ast
 import errno
 import hashlib
 import os
@@ -107,10 +108,13 @@ def parse(path: Path, data: bytes) -> Source | LoadFailure:
             text = decode_source(data)
         except EncodingError as exc:
             return failure(f"{path.name} {exc} (your fault: Python could not read the file either)")
-        if "get_ipython" not in text:
-            return Source(path=str(path), sha256=sha, text=text, labels=[])
-        # a notebook exported as a script (nbconvert, "Download as Python"): its magics are get_ipython() calls
-        return Source(path=str(path), sha256=sha, text=magics.script(text), labels=[], ipython=True)
+        if "get_ipython" in text:
+            # a notebook exported as a script (nbconvert, "Download as Python"): its magics are get_ipython() calls
+            return Source(path=str(path), sha256=sha, text=magics.script(text), labels=[], ipython=True)
+        ipython = _ipython_lines(text)
+        if ipython is not None:
+            return Source(path=str(path), sha256=sha, text=ipython, labels=[], ipython=True)
+        return Source(path=str(path), sha256=sha, text=text, labels=[])
     try:
         text = data.decode("utf-8-sig")  # JSON: nbformat writes UTF-8
     except UnicodeDecodeError as exc:
@@ -120,6 +124,24 @@ def parse(path: Path, data: bytes) -> Source | LoadFailure:
     except NotebookError as exc:
         return failure(f"{path.name} is not a valid notebook: {exc}")
     return Source(path=str(path), sha256=sha, text=code, labels=labels, ipython=True)
+
+
+def _ipython_lines(text: str) -> str | None:
+    """A .py that is IPython syntax, not Python: Colab's "Download .py" comments out `%` magics but keeps `!cmd`
+    lines, and `ipython file.py` runs `%magic` lines. Read as a notebook cell's lines are (same line numbers; a
+    shell line does nothing), if that alone makes it compile; None for Python, or for a file neither reads."""
+    if _parses(text):
+        return None
+    converted = "\n".join(magics.to_python(text))
+    return converted if converted != text and _parses(converted) else None
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # MemoryError: a parser stack overflow
+        return False
+    return True
 
 
 def _notebook_code(text: str) -> tuple[str, list[str]]:
