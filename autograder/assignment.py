@@ -44,7 +44,9 @@ PROBE_CODE_VERSION = "7"  # bump when what a probe records changes (2: models ju
 # (with its spread) where autograd gives none; answers read any real number (Fraction, Decimal, sympy, a one-element
 # ndarray) as a number; torch.compile runs eagerly, matplotlib is headless, a notebook runs as __main__ with its
 # cells timed one by one, %run runs a file of the folder and %timeit binds nothing;
-# 7: the autoencoder probe puts back g's and f's weights that the model's __init__ re-initialised in place)
+# 7: the autoencoder probe puts back g's and f's weights that the model's __init__ re-initialised in place;
+# layer_stack runs the held layer objects' other methods and properties on the grader's layer of their place and
+# retries in float32 a flow that raises in float64; a .py in IPython syntax (`!cmd` lines) is read as a cell)
 RUBRIC = "assignment.toml"  # the whole rubric (instructor side)
 PUBLIC = "public.json"  # its public part (generated; what the student package carries)
 CONFIG = "config.toml"  # settings of the assignments folder itself (the default assignment)
