@@ -173,3 +173,9 @@ def test_the_own_layer_objects_run_the_grader_layer_methods_and_parameters():
         np.testing.assert_allclose(mine.pre(z).detach(), (z @ theirs.w + theirs.b).detach())
         assert mine.h is not None and theirs.h is mine.h  # the stateless module is still the layer's own
     assert list(holder.layers) == list(grader)
+
+
+def test_a_compiled_layer_counts_as_the_layer_it_wraps():
+    layer = Layer(2)
+    assert probes._compiled_inner(torch.compile(layer)) is layer
+    assert probes._compiled_inner(layer) is layer

@@ -339,6 +339,16 @@ def _class_names(ns: dict, cls: type) -> str:
     return CLASS_NAMES.join([own, *others])
 
 
+def _compiled_inner(child: object) -> object:
+    """The module `torch.compile(module)` wraps (an OptimizedModule keeps it as its `_orig_mod` submodule), else the
+    child itself: `nn.ModuleList([torch.compile(Layer(dim)) for _ in range(K)])` holds K Layer objects."""
+    if type(child).__name__ == "OptimizedModule" and isinstance(child, _Module):
+        inner = child._modules.get("_orig_mod")
+        if isinstance(inner, _Module):
+            return inner
+    return child
+
+
 def _held(own: object) -> list:
     """The layers a container holds in its layer attribute: the entries of a list-like holder, else none."""
     return list(own) if isinstance(own, (_ModuleList, _Sequential, list, tuple)) else []
@@ -393,7 +403,7 @@ def _stack(ns: dict, target: str, seed: int, options: dict, labels: list[str], f
     is_list = isinstance(own, _ModuleList)
     held = {"type_name": type(own).__name__,
             "count": len(own) if is_list else None,
-            "children": [_class_names(ns, type(c)) for c in own] if is_list else [],
+            "children": [_class_names(ns, type(_compiled_inner(c))) for c in own] if is_list else [],
             "distinct": len({id(c) for c in own}) if is_list else None}
     obs_own = _own_sample(module, own, layers, options, labels, filename) if is_list and len(own) == len(layers) else None
     grader = _grader_layers(options, layers, _held(own))
