@@ -81,10 +81,15 @@ def test_generated_files_are_fresh():
 
 
 def test_the_layer_formulas_are_one_maths(sheet04):
-    """The reference of the layer probe and the grader's layers in the flow probe are the same steps."""
-    layer, flow = sheet04.probe("layer").options, sheet04.probe("flow").options
-    assert list(layer["layer"].items()) == list(flow["layer"].items())
-    assert layer["outputs"] == flow["outputs"]
+    """The reference of the layer probe and the grader's layers in both flow probes are the same steps."""
+    layer = sheet04.probe("layer").options
+    flows = [p.options for p in sheet04.probes if p.kind == "layer_stack"]
+    assert len(flows) == 2
+    for flow in flows:
+        assert list(layer["layer"].items()) == list(flow["layer"].items())
+        assert layer["outputs"] == flow["outputs"]
+    assert list(flows[0]["inverse"].items()) == list(flows[1]["inverse"].items())
+    assert sorted(f["dim"] for f in flows) == [2, 3]  # Flow(dim, K) is judged at the plots' D = 2 and at one more
 
 
 def test_engine_modules_name_no_sheet_question_or_class():

@@ -15,7 +15,7 @@ from autograder.model import CheckResult, ProbeRecord
 NAMES = ("forward_shape", "gradients_reach", "noise_structure", "pathwise_gradient", "variance_positive",
          "function_matches", "answer_equals",
          "module_matches", "logdet_matches_jacobian", "constraint_holds", "children_held", "stack_density",
-         "samples_consistent", "samples_fresh", "gradients_reach_parameters", "answer_is")
+         "samples_consistent", "samples_fresh", "gradients_reach_parameters", "answer_is", "samples_shaped")
 # Bump a check's version when its verdict on the same observation can change: results record them.
 VERSIONS: dict[str, str] = {name: "1" for name in NAMES} | {  # 2: judged from the outputs with invertible networks
     name: "2" for name in ("forward_shape", "gradients_reach", "noise_structure", "pathwise_gradient", "variance_positive")} | {

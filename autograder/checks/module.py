@@ -328,6 +328,19 @@ def _samples(record: ProbeRecord, subject: str, n: int) -> tuple[LayerStackObser
     return obs, out
 
 
+def samples_shaped(record: ProbeRecord, *, subject: str, n: int) -> CheckResult:
+    """Every sample(n) call returns finite x of shape (n, D) and log p of shape (n,): the container works at the
+    probe's D (a second probe at another D than the first catches a dimension fixed in the code)."""
+    sampled = _samples(record, subject, n)
+    if isinstance(sampled, CheckResult):
+        return sampled
+    obs, pairs = sampled
+    dim = obs.z.array().shape[1]
+    if not all(np.all(np.isfinite(lp)) for _, lp in pairs):
+        return CheckResult.fail(f"{subject}.sample({n}) in D = {dim} returned a non-finite log p")
+    return CheckResult.ok(f"{subject}.sample({n}) works in D = {dim}")
+
+
 def samples_consistent(record: ProbeRecord, *, subject: str, n: int, rtol: float = 1e-5, atol: float = 1e-6) -> CheckResult:
     """Every sample's log p equals the change-of-variables density at the z0 recovered from its x."""
     sampled = _samples(record, subject, n)

@@ -32,6 +32,7 @@ CHECKS: dict[str, Callable[..., CheckResult]] = {
     "samples_fresh": module.samples_fresh,
     "gradients_reach_parameters": module.gradients_reach_parameters,
     "answer_is": answer_choice.answer_is,
+    "samples_shaped": module.samples_shaped,
 }
 assert tuple(CHECKS) == NAMES, "keep checks.NAMES in step with the registry"
 
