@@ -46,7 +46,8 @@ PROBE_CODE_VERSION = "7"  # bump when what a probe records changes (2: models ju
 # cells timed one by one, %run runs a file of the folder and %timeit binds nothing;
 # 7: the autoencoder probe puts back g's and f's weights that the model's __init__ re-initialised in place;
 # layer_stack runs the held layer objects' other methods and properties on the grader's layer of their place and
-# retries in float32 a flow that raises in float64; a .py in IPython syntax (`!cmd` lines) is read as a cell)
+# retries in float32 a flow that raises in float64 and records a torch.compile-wrapped layer as the class it wraps;
+# a .py in IPython syntax (`!cmd` lines) is read as a cell)
 RUBRIC = "assignment.toml"  # the whole rubric (instructor side)
 PUBLIC = "public.json"  # its public part (generated; what the student package carries)
 CONFIG = "config.toml"  # settings of the assignments folder itself (the default assignment)
