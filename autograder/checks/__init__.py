@@ -24,7 +24,8 @@ VERSIONS: dict[str, str] = {name: "1" for name in NAMES} | {  # 2: judged from t
                                                                                                    "gradients_reach_parameters": "2",
                                                                                                    "noise_structure": "3",
                                                                                                    "function_matches": "3",
-                                                                                                   "answer_is": "3"}
+                                                                                                   "answer_is": "3",
+                                                                                                   "samples_shaped": "2"}
 # module_matches, logdet_matches_jacobian 2: a log output also judged after exp; children_held 2: one object repeated
 # fails, 3: a subclass of nn.ModuleList is one; answer_is 2: underscores and hyphens count as spaces; answer_equals 2:
 # a one-element tensor is its number; function_matches 2: a float32 result is read as the reals within half an ulp;
@@ -35,6 +36,7 @@ VERSIONS: dict[str, str] = {name: "1" for name in NAMES} | {  # 2: judged from t
 # noise_structure 3: scaled noise tested only in the rows x~ determines to 1e-3 (a variance of a huge range within a row)
 # answer_is 3: a power as the sheet prints it (D³) or as Python writes it (D**3) is D^3
 # function_matches 3: the half ulp is the spacing below |got| (float32's max had read as any number, with an overflow)
+# samples_shaped 2: log p off by the D = d normalising constant's difference fails (`fixed_dims`)
 
 
 def preload(*, statistics: bool = True) -> None:

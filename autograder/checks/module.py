@@ -328,9 +328,14 @@ def _samples(record: ProbeRecord, subject: str, n: int) -> tuple[LayerStackObser
     return obs, out
 
 
-def samples_shaped(record: ProbeRecord, *, subject: str, n: int) -> CheckResult:
+def samples_shaped(record: ProbeRecord, *, subject: str, n: int, fixed_dims: list[int] = (),  # type: ignore[assignment]
+                   rtol: float = 1e-5, atol: float = 1e-6) -> CheckResult:
     """Every sample(n) call returns finite x of shape (n, D) and log p of shape (n,): the container works at the
-    probe's D (a second probe at another D than the first catches a dimension fixed in the code)."""
+    probe's D (a second probe at another D than the first catches a dimension fixed in the code). And log p is not
+    off by exactly the difference of log N's constants, (D - d)/2 log(2 pi), for a d in `fixed_dims` (the dimension
+    the rest of the rubric probes, whose tests charge every other log p mistake): the base's normalising constant
+    written for that d (`- log(2 pi)` for the plane) is right there and wrong at any other D. No threshold on chance:
+    a right log p is off by 0 up to round-off, that mistake by (D - d)/2 log(2 pi) >= 0.9 in every row."""
     sampled = _samples(record, subject, n)
     if isinstance(sampled, CheckResult):
         return sampled
@@ -338,6 +343,16 @@ def samples_shaped(record: ProbeRecord, *, subject: str, n: int) -> CheckResult:
     dim = obs.z.array().shape[1]
     if not all(np.all(np.isfinite(lp)) for _, lp in pairs):
         return CheckResult.fail(f"{subject}.sample({n}) in D = {dim} returned a non-finite log p")
+    with np.errstate(all="ignore"):
+        for d in (d for d in fixed_dims if d != dim):
+            shift = 0.5 * (dim - d) * math.log(2 * math.pi)
+            for x, lp in pairs:
+                _, base, logdets = stack_reference(obs, stack_inverse(obs, x))
+                if mismatch(lp, base - logdets + shift, rtol=rtol, atol=atol) is None:
+                    return CheckResult.fail(
+                        f"{subject}.sample({n}) in D = {dim}: log p(x) is off by {shift:.4g} = ({dim} - {d})/2 log(2 pi) in "
+                        f"every row: log N(z0; 0, I) has the normalising constant of D = {d}, -{d}/2 log(2 pi), where "
+                        f"it is -D/2 log(2 pi) (D = {dim} here)")
     return CheckResult.ok(f"{subject}.sample({n}) works in D = {dim}")
 
 

@@ -29,6 +29,7 @@ from types import MethodType as _MethodType
 
 import torch
 from torch import nn
+from torch.nn.utils import parametrize as _parametrize
 
 from autograder.probes import encode
 from autograder.probes.encode import ProbeFailure
@@ -52,6 +53,7 @@ _getattr_static = inspect.getattr_static
 _module_forward = nn.Module.forward  # nn.Module's stand-in that raises: the class defines no forward
 _clear_list = nn.ModuleList.__delitem__
 _extend_list = nn.ModuleList.extend
+_is_parametrized = _parametrize.is_parametrized
 CLASS_NAMES = " = "  # joins a held child's class name and the submission's other global names for that class
 _FLOAT32 = torch.float32
 _DTYPES = {"float32": _FLOAT32, "float64": torch.float64}
@@ -133,12 +135,28 @@ def _attempt(fn, labels: list[str], filename: str) -> tuple[object, dict | None]
         return None, encode.error(exc, labels, filename)
 
 
+def _holder(module: nn.Module, name: str) -> object:
+    """What holds the values of the module's parameter `name`: the attribute itself, or, for a name that
+    `torch.nn.utils.parametrize` maps, the parametrization's `original` (the attribute is then what the map
+    computes from it: `layer.u` is u_hat when the fix is registered as a parametrization of u, and the grader's
+    u is the vector it is computed from). None for a parametrization with several originals (weight_norm's g and
+    v), set by assignment (see `_set`)."""
+    if _is_parametrized(module, name):
+        return getattr(module.parametrizations[name], "original", None)
+    return getattr(module, name, None)
+
+
 def _set(module: nn.Module, values: dict[str, torch.Tensor], target: str) -> dict:
-    """Copy the grader's values into the module's parameters of those names (a (1,) value fits a () parameter)."""
+    """Copy the grader's values into the module's parameters of those names (a (1,) value fits a () parameter);
+    a parametrized name's `original` (see `_holder`), or, without one, the name by assignment, which the
+    parametrization's `right_inverse` turns into its originals (weight_norm: w itself is the grader's value)."""
     read = {}
     with _no_grad():
         for name, value in values.items():
-            param = getattr(module, name, None)
+            param = _holder(module, name)
+            if param is None and _is_parametrized(module, name):
+                setattr(module, name, value.reshape(getattr(module, name).shape).to(getattr(module, name).dtype))
+                param = getattr(module, name)
             if not isinstance(param, _Tensor):
                 raise ProbeFailure("bad_value", f"`{target}` has no parameter `{name}`")
             if param.numel() != value.numel():
@@ -466,7 +484,7 @@ def _own_sample(module: nn.Module, own: nn.ModuleList, layers: list[dict[str, to
         if err is not None:
             return {"error": err}
         for n, v in values.items():
-            held = getattr(layer, n)
+            held = _holder(layer, n)
             leaf = _leaf(held)
             geometry = None if held is leaf or leaf is None else _geometry(held)
             if leaf is None or held.numel() != v.numel() or not _reads_back(leaf, geometry, held):
