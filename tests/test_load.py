@@ -612,3 +612,38 @@ def test_a_future_import_may_open_any_cell_as_ipython_compiles_cell_by_cell(tmp_
     errors: list = []
     _child_load(late, monkeypatch, errors)  # inside a cell, not at its top: Jupyter refuses that cell as well
     assert [(e["exc_type"], e["where"]) for e in errors] == [("SyntaxError", "cell 1, line 2")]
+
+
+def test_a_syntax_error_names_the_python_that_read_it(tmp_path, monkeypatch):
+    """A file written for a newer Python (Colab runs 3.12: PEP 701 f-strings) fails to compile on an older grader:
+    the student reads which Python read it, not only that their code has a syntax error."""
+    from autograder.sandbox import child
+
+    with pytest.raises(SyntaxError) as caught:
+        compile("x = (\n", "nb", "exec")
+    err = child._syntax_error(caught.value, [])
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert err["message"].endswith(f"(read as Python {version}, the grader's version)")
+    assert err["exc_type"] == "SyntaxError" and err["where"] == "line 1"
+
+
+def test_an_nbformat_3_notebook_is_upgraded_as_jupyter_opens_it(tmp_path, monkeypatch):
+    """IPython 2 saved cells under `worksheets` with their code in `input`: nbformat upgrades it, as Jupyter does."""
+    from nbformat import v3
+
+    nb = v3.new_notebook(worksheets=[v3.new_worksheet(cells=[
+        v3.new_heading_cell("Sheet 03", level=1),
+        v3.new_code_cell(input="import math\nA = math.pi", prompt_number=1),
+        v3.new_text_cell("markdown", source="text"),
+        v3.new_code_cell(input="%time B = 2 * A"),
+    ])])
+    path = tmp_path / "old.ipynb"
+    path.write_text(v3.writes_json(nb))
+    src = load.load(path)
+    assert isinstance(src, load.Source) and src.ipython
+    assert src.labels[:2] == ["cell 2, line 1", "cell 2, line 2"]  # the cells' numbers in the upgraded notebook
+    assert _child_load(src, monkeypatch)["B"] == 2 * math.pi
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text('{"nbformat": 3, "nbformat_minor": 0, "worksheets": [{"cells": 5}], "metadata": {}}')
+    failure = load.load(broken)
+    assert isinstance(failure, load.LoadFailure) and "nbformat 3 notebook that nbformat cannot upgrade" in failure.message

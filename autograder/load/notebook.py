@@ -27,6 +27,8 @@ def code_cells(text: str) -> list[CodeCell]:
         raise NotebookError(f"it is not JSON ({exc})") from None
     if not isinstance(nb, dict):
         raise NotebookError(f"its top level is a JSON {_kind(nb)}, not an object")
+    if isinstance(nb.get("nbformat"), int) and nb["nbformat"] < 4:
+        nb = _upgraded(text, nb["nbformat"])
     cells = nb.get("cells")
     if not isinstance(cells, list):
         raise NotebookError("it has no list of cells" if cells is None else f"its `cells` is a JSON {_kind(cells)}, not a list")
@@ -38,6 +40,17 @@ def code_cells(text: str) -> list[CodeCell]:
             continue
         out.append(CodeCell(number, _source(cell.get("source", ""), number), _tags(cell.get("metadata"))))
     return out
+
+
+def _upgraded(text: str, version: int) -> dict:
+    """An nbformat 1-3 notebook (IPython 2 and older: cells under `worksheets`, code under `input`) as nbformat 4,
+    upgraded by nbformat itself, as Jupyter does when it opens one."""
+    import nbformat  # only for these old files
+
+    try:
+        return dict(nbformat.reads(text, as_version=4))
+    except Exception as exc:  # noqa: BLE001 - nbformat's own reader refused it: say so
+        raise NotebookError(f"it is an nbformat {version} notebook that nbformat cannot upgrade ({type(exc).__name__}: {exc})"[:500]) from None
 
 
 def _tags(metadata: object) -> frozenset[str]:

@@ -205,7 +205,8 @@ def _load(source: str, labels: list[str], workdir: str | None = None, ipython: b
 def _syntax_error(exc: SyntaxError, labels: list[str]) -> dict:
     """A SyntaxError of the submission as plain data, at its line's label."""
     line = encode.label(labels, exc.lineno)
-    return {"kind": "load", "exc_type": "SyntaxError", "message": str(exc.msg), "where": line}
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"  # a file written for a newer Python (PEP 701 f-strings) fails here
+    return {"kind": "load", "exc_type": "SyntaxError", "message": f"{exc.msg} (read as Python {version}, the grader's version)", "where": line}
 
 
 def _compile_lines(lines: list[str], offset: int, flags: int) -> types.CodeType:
