@@ -223,7 +223,8 @@ def test_ipython_leaves_plain_python_as_it_is_so_the_loader_may_skip_it():
 
 
 def test_a_notebook_calling_display_without_importing_it_is_graded_as_in_jupyter(tmp_path, grade):
-    """IPython's shell gives every notebook `display()`; outside a shell it prints (as the sandbox does)."""
+    """IPython's shell gives every notebook `display()`; outside a shell it prints (as the sandbox does). A .py has
+    it too: Colab's "Download .py" keeps a notebook's display() calls, which plain Python could only fail on."""
     from conftest import SOLUTION
 
     p = _nb(tmp_path / "display.ipynb", [
@@ -234,7 +235,9 @@ def test_a_notebook_calling_display_without_importing_it_is_graded_as_in_jupyter
     assert (res.score, res.max_score) == (42, 42), [t.output for t in res.tests if t.score < t.max_score][:2]
     py = tmp_path / "display.py"
     py.write_text(SOLUTION.read_text() + "\ndisplay(REPARAM_NEEDED)\n")
-    assert grade(py).score == 0  # a script has no display(): the NameError at import costs every question
+    res = grade(py)
+    assert (res.score, res.max_score) == (42, 42), [t.output for t in res.tests if t.score < t.max_score][:2]
+    assert "{'model1': False" in res.output  # what display() printed
 
 
 def test_a_link_swapped_in_after_discovery_is_not_read(tmp_path):
@@ -396,7 +399,7 @@ def _child_load(src: load.Source, monkeypatch, cell_errors: list | None = None) 
     monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])  # a notebook is __main__ while it loads
     monkeypatch.setattr(child, "SUBMISSION_FILENAME", "nb")
     monkeypatch.setattr(sys, "argv", list(sys.argv))  # the child sets it to the submission's name
-    return child._load(src.text, src.labels, ipython=src.ipython, cell_errors=cell_errors)
+    return child._load(src.text, src.labels, cell_errors=cell_errors)
 
 
 def test_a_cell_tagged_raises_exception_may_raise_as_nbclient_allows(tmp_path, monkeypatch):

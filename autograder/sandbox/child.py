@@ -136,7 +136,7 @@ def _timed(code: types.CodeType, ns: dict, seconds: float) -> None:
         signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
 
 
-def _load(source: str, labels: list[str], workdir: str | None = None, ipython: bool = False,
+def _load(source: str, labels: list[str], workdir: str | None = None,
           cell_errors: list[dict] | None = None, cell_seconds: float = 0.0,
           after_cell: Callable[[], None] | None = None) -> dict:
     """Run the submission as module `submission`; its namespace.
@@ -151,8 +151,8 @@ def _load(source: str, labels: list[str], workdir: str | None = None, ipython: b
     a long cell) ends that cell only, as IPython's shell reports it and runs on. A .py file is one module:
     its first exception (SystemExit included) stops the load. A memory limit reached always does.
 
-    With `ipython` (a notebook, or a script exported from one), `display()` is there without an import, as
-    IPython's shell puts it in a notebook's namespace. `workdir` (the job's private folder, the cwd) goes
+    `display()` is there without an import, as IPython's shell puts it in a notebook's namespace, for a .py too
+    (Colab's "Download .py" keeps a notebook's `display(...)` calls; in plain Python they could only fail). `workdir` (the job's private folder, the cwd) goes
     first on `sys.path`, as a notebook's folder is in a kernel: a module that a `%%writefile` cell wrote
     there is importable. `sys.argv` holds only the file's name, as for `python submission.py` (not the
     fork server's arguments). A notebook is `__main__`, as in a kernel; a .py file is imported, not run as a
@@ -164,8 +164,7 @@ def _load(source: str, labels: list[str], workdir: str | None = None, ipython: b
     module = types.ModuleType("submission")
     module.__file__ = SUBMISSION_FILENAME
     sys.argv = [SUBMISSION_FILENAME]  # as `python submission.py` gives it: a module-level `parser.parse_args()` sees no options
-    if ipython:
-        module.display = _display
+    module.display = _display  # IPython's builtin: a notebook export whose magics Colab commented out calls it too
     sys.modules["submission"] = module
     if labels:  # a notebook runs as a kernel runs it: as __main__ (a cell under `if __name__ == "__main__":` runs)
         module.__name__ = "__main__"
@@ -315,7 +314,7 @@ def run_job(spec: dict, out_fd: int) -> None:
     channel.send(type="hello", pid=os.getpid())
     cell_errors: list[dict] = []
     try:
-        ns = _load(spec["source"], labels, spec.get("workdir"), bool(spec.get("ipython")), cell_errors,
+        ns = _load(spec["source"], labels, spec.get("workdir"), cell_errors,
                    float(spec.get("cell_seconds") or 0.0), lambda: channel.send(type="cell"))
     except SyntaxError as exc:
         channel.send(type="load_error", error=_syntax_error(exc, labels))

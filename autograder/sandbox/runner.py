@@ -371,7 +371,7 @@ class Worker:
         state.records[probe] = ProbeRecord(probe=probe, error=err, seconds=time.monotonic() - state.started)
 
     def _spec(self, job: Job, limits: Limits, state: _Attempt) -> dict:
-        return {"source": job.source, "line_labels": job.line_labels, "ipython": job.ipython, "seed": job.seed,
+        return {"source": job.source, "line_labels": job.line_labels, "seed": job.seed,
                 "cell_seconds": limits.question_seconds * CELL_SHARE if job.notebook else 0.0,
                 "probes": [p for p in job.probes if p["id"] in state.pending],
                 "limits": {"memory_mb": limits.memory_mb, "cpu_seconds": int(limits.submission_seconds) + 5,
