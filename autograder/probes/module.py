@@ -57,7 +57,7 @@ _is_parametrized = _parametrize.is_parametrized
 CLASS_NAMES = " = "  # joins a held child's class name and the submission's other global names for that class
 _FLOAT32 = torch.float32
 _DTYPES = {"float32": _FLOAT32, "float64": torch.float64}
-_SETTINGS = (int, float, str, torch.Size, torch.dtype)  # what a layer's setting (`self.dim`) may be
+_SETTINGS = (int, float, str, torch.Size, torch.dtype, type(None))  # what a layer's setting (`self.dim`) may be
 _MISSING = object()
 _BUILT = "_grader_layer_built"
 Geometry = tuple[tuple[int, ...], tuple[int, ...], int]  # a view's size, strides and storage offset
@@ -138,9 +138,9 @@ def _attempt(fn, labels: list[str], filename: str) -> tuple[object, dict | None]
 def _holder(module: nn.Module, name: str) -> object:
     """What holds the values of the module's parameter `name`: the attribute itself, or, for a name that
     `torch.nn.utils.parametrize` maps, the parametrization's `original` (the attribute is then what the map
-    computes from it: `layer.u` is u_hat when the fix is registered as a parametrization of u, and the grader's
-    u is the vector it is computed from). None for a parametrization with several originals (weight_norm's g and
-    v), set by assignment (see `_set`)."""
+    computes from it: `layer.u` is the corrected vector when a fix is registered as a parametrization of u,
+    and the grader's u is the vector it is computed from). None for a parametrization with several originals
+    (weight_norm's g and v), set by assignment (see `_set`)."""
     if _is_parametrized(module, name):
         return getattr(module.parametrizations[name], "original", None)
     return getattr(module, name, None)
@@ -264,7 +264,7 @@ def stack_probe(ns: dict, target: str, seed: int, options: dict, labels: list[st
     return _in_dtype(options, lambda: _stack(ns, target, seed, options, labels, filename))
 
 
-def _standing_in(layer: object) -> type:
+def _standing_in(layer: object, built: dict | None = None) -> type:
     """ExpressionModule, or, in the place of a submission's layer object, a subclass of it whose objects
 
     - answer `isinstance(obj, type(layer))` as that layer does (Python reads an object's `__class__` when its type
@@ -274,8 +274,12 @@ def _standing_in(layer: object) -> type:
       string, dtype or size, or a tuple of them) the layer holds, as `self.layers[0].dim`; a method or property of
       the layer's class, run on the grader's layer (a flow that calls `layer.log_abs_det_jacobian(z)` beside
       `layer(z)` gets that method's maths on the grader's u, w, b and the rubric's methods); a function or a module
-      without parameters or buffers the layer holds (`self.h = torch.tanh`, `nn.Tanh()`). Never a tensor, a bound
-      method or closure of the layer, or a module with state: those would compute with the layer's own values.
+      without parameters or buffers the layer holds (`self.h = torch.tanh`, `nn.Tanh()`); any other attribute of
+      the layer's class (a Transform's `domain`). Never a tensor, a bound method or closure of the layer, or a
+      module with state: those would compute with the layer's own values;
+    - are called (`layer(z)`) as the layer's class calls its objects: a class whose `__call__` is not nn.Module's
+      (pyro's order, `class Layer(Transform, nn.Module)`: Transform.__call__ returns `_call(z)`, cached) keeps it,
+      so that a flow sampling through `TransformedDistribution(base, list(self.layers))` runs the grader's layers.
     The type keeps ExpressionModule's name, so an error about a method it lacks names the grader's layer."""
     if not isinstance(layer, _Module):
         return ExpressionModule
@@ -287,7 +291,7 @@ def _standing_in(layer: object) -> type:
         except AttributeError:
             if not vars(self).get(_BUILT):  # while it is built, its own names are not yet there: nothing is borrowed
                 raise
-            value = _borrowed(layer, name, self)
+            value = _borrowed(layer, name, self, built)
             if value is _MISSING:
                 raise
             return value
@@ -296,15 +300,19 @@ def _standing_in(layer: object) -> type:
         ExpressionModule.__init__(self, *args)  # type: ignore[arg-type]
         vars(self)[_BUILT] = True
 
-    return type(ExpressionModule.__name__, (ExpressionModule,), {"__init__": __init__, "__class__": property(lambda self: cls),
-                                                                 "__getattr__": __getattr__, "__module__": ExpressionModule.__module__})
+    names = {"__init__": __init__, "__class__": property(lambda self: cls), "__getattr__": __getattr__,
+             "__module__": ExpressionModule.__module__}
+    if cls.__call__ is not _module_call and isinstance(cls.__call__, _FunctionType):
+        names["__call__"] = cls.__call__  # `layer(z)` as the layer's class answers it (Transform.__call__: y, cached)
+    return type(ExpressionModule.__name__, (ExpressionModule,), names)
 
 
-def _borrowed(layer: nn.Module, name: str, grader: nn.Module) -> object:
+def _borrowed(layer: nn.Module, name: str, grader: nn.Module, built: dict | None = None) -> object:
     """What the grader's layer standing in for `layer` answers for `name`, which it lacks (see `_standing_in`);
-    _MISSING for nothing. An instance attribute is taken only when it carries no values of the layer's own."""
+    _MISSING for nothing. An instance attribute (of `built`, the layer's attributes as it was built, when given) is
+    taken only when it carries no values of the layer's own."""
     static = _getattr_static(type(layer), name, _MISSING)
-    held = vars(layer).get(name, layer._modules.get(name, _MISSING))
+    held = (vars(layer) if built is None else built).get(name, layer._modules.get(name, _MISSING))
     if isinstance(held, _MethodType) and held.__self__ is grader:  # put there by `_put_layers`: the class's own method
         held = _MISSING
     if held is not _MISSING and not isinstance(static, property):  # a property comes before the instance's names
@@ -317,7 +325,22 @@ def _borrowed(layer: nn.Module, name: str, grader: nn.Module) -> object:
         return _MISSING if static.fget is None else static.fget(grader)
     if isinstance(static, _FunctionType):
         return _MethodType(static, grader)
-    return static if static is not _MISSING and _is_setting(static) else _MISSING
+    return static if static is not _MISSING and _class_level(static) else _MISSING
+
+
+def _attributes(layer: object) -> dict | None:
+    """A layer's instance attributes as they are now (a shallow copy): what it was built with, before the grader runs
+    it and it caches what it computed (a torch Transform's `_cached_x_y`, (None, None) when built)."""
+    return dict(vars(layer)) if isinstance(layer, _Module) else None
+
+
+def _class_level(value: object) -> bool:
+    """A value the layer's class holds for all its objects (a setting, or an object such as torch.distributions'
+    `domain = constraints.real_vector`): shared by every object of the class, it carries no values of one layer.
+    Never a tensor or a module with parameters or buffers (a class-level constant of that kind is the class's)."""
+    if isinstance(value, _Tensor):
+        return False
+    return _stateless(value) if isinstance(value, _Module) else True
 
 
 def _stateless(value: object) -> bool:
@@ -335,11 +358,14 @@ def _is_setting(value: object) -> bool:
     return isinstance(value, _SETTINGS)
 
 
-def _grader_layers(options: dict, layers: list[dict[str, torch.Tensor]], like: list[object]) -> nn.ModuleList:
-    """The grader's layers with the given parameter values, each standing in for the object in `like` of its place."""
+def _grader_layers(options: dict, layers: list[dict[str, torch.Tensor]], like: list[object],
+                   built: list[dict | None] | None = None) -> nn.ModuleList:
+    """The grader's layers with the given parameter values, each standing in for the object in `like` of its place,
+    as that object was built (`built`: its instance attributes before the grader ran it, see `_attributes`)."""
     mods = []
-    for values, layer in zip(layers, [*like, *[None] * len(layers)]):
-        mod = _standing_in(layer)(options["parameters"], options["layer"], options["outputs"], options.get("methods", []))
+    snapshots = [*(built or [None] * len(like)), *[None] * len(layers)]
+    for values, layer, snapshot in zip(layers, [*like, *[None] * len(layers)], snapshots):
+        mod = _standing_in(layer, snapshot)(options["parameters"], options["layer"], options["outputs"], options.get("methods", []))
         with _no_grad():
             for n, v in values.items():
                 getattr(mod, n).copy_(v)
@@ -423,8 +449,9 @@ def _stack(ns: dict, target: str, seed: int, options: dict, labels: list[str], f
             "count": len(own) if is_list else None,
             "children": [_class_names(ns, type(_compiled_inner(c))) for c in own] if is_list else [],
             "distinct": len({id(c) for c in own}) if is_list else None}
+    built = [_attributes(c) for c in _held(own)]
     obs_own = _own_sample(module, own, layers, options, labels, filename) if is_list and len(own) == len(layers) else None
-    grader = _grader_layers(options, layers, _held(own))
+    grader = _grader_layers(options, layers, _held(own), built)
     _put_layers(module, attr, own, grader, list(options.get("methods", [])))
     params = {f"{k}.{n}": encode.tensor(p) for k, layer in enumerate(grader) for n, p in layer.named_parameters()}
     obs: dict = {"kind": "layer_stack", **_echo(options), "inverse": dict(options.get("inverse", {})), "z": encode.tensor(z0), "held": held, "params": params}
