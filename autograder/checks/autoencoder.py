@@ -190,7 +190,8 @@ def _same_noise(us: list[np.ndarray], batches: list[int]) -> str | None:
             if np.allclose(us[i], us[j], rtol=1e-4, atol=1e-5):
                 on = "the same batch" if batches[i] == batches[j] else "another batch"
                 return (f"calls {i + 1} and {j + 1} (on {on}) drew exactly the same noise: draw fresh noise inside forward on every call "
-                        "(no torch.manual_seed or reseeded generator in forward, no noise stored on the module and reused)")
+                        "(no torch.manual_seed or reseeded generator in forward, no RNG state restored after the draw as "
+                        "torch.random.fork_rng() does, no noise stored on the module and reused)")
     return None
 
 
