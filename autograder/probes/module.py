@@ -277,9 +277,10 @@ def _standing_in(layer: object, built: dict | None = None) -> type:
       without parameters or buffers the layer holds (`self.h = torch.tanh`, `nn.Tanh()`); any other attribute of
       the layer's class (a Transform's `domain`). Never a tensor, a bound method or closure of the layer, or a
       module with state: those would compute with the layer's own values;
-    - are called (`layer(z)`) as the layer's class calls its objects: a class whose `__call__` is not nn.Module's
-      (pyro's order, `class Layer(Transform, nn.Module)`: Transform.__call__ returns `_call(z)`, cached) keeps it,
-      so that a flow sampling through `TransformedDistribution(base, list(self.layers))` runs the grader's layers.
+    - are called (`layer(z)`) as the layer's class calls its objects when a library base gives it its `__call__`
+      (pyro's order, `class Layer(Transform, nn.Module)`: Transform.__call__ returns `_call(z)`, cached), so that a
+      flow sampling through `TransformedDistribution(base, list(self.layers))` runs the grader's layers; a `__call__`
+      the submission wrote (a Flax port's) is its layer's maths: the grader's layer answers with its own forward.
     The type keeps ExpressionModule's name, so an error about a method it lacks names the grader's layer."""
     if not isinstance(layer, _Module):
         return ExpressionModule
@@ -302,8 +303,9 @@ def _standing_in(layer: object, built: dict | None = None) -> type:
 
     names = {"__init__": __init__, "__class__": property(lambda self: cls), "__getattr__": __getattr__,
              "__module__": ExpressionModule.__module__}
-    if cls.__call__ is not _module_call and isinstance(cls.__call__, _FunctionType):
-        names["__call__"] = cls.__call__  # `layer(z)` as the layer's class answers it (Transform.__call__: y, cached)
+    owner = next((k for k in cls.__mro__ if "__call__" in vars(k)), _Module)
+    if owner not in _Module.__mro__ and owner.__module__ != cls.__module__ and isinstance(vars(owner)["__call__"], _FunctionType):
+        names["__call__"] = vars(owner)["__call__"]  # `layer(z)` as a library base answers it (Transform.__call__: y, cached)
     return type(ExpressionModule.__name__, (ExpressionModule,), names)
 
 
@@ -428,10 +430,13 @@ def _put_layers(module: nn.Module, attr: str, own: object, grader: nn.ModuleList
 
 
 def _class_functions(cls: type) -> dict[str, object]:
-    """The plain functions (methods) a layer class and its bases define, but for nn.Module's own and dunder names."""
+    """The plain functions (methods) a layer class and its bases of the same module (the submission's) define, but
+    for dunder names. A library base's methods (torch.distributions' Transform: `_inv_call` reads the cache that
+    Transform.__call__, looked up on the class, keeps on the layer object) stay the object's own: they run on its
+    state, call the methods rebound here, and read the grader's parameters put into its instance dict."""
     found: dict[str, object] = {}
     for klass in reversed(cls.__mro__):
-        if klass in _Module.__mro__:
+        if klass in _Module.__mro__ or getattr(klass, "__module__", None) != cls.__module__:
             continue
         for name, value in vars(klass).items():
             if isinstance(value, _FunctionType) and not (name.startswith("__") and name.endswith("__")):
