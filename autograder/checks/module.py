@@ -351,8 +351,8 @@ def samples_shaped(record: ProbeRecord, *, subject: str, n: int, fixed_dims: lis
                 if mismatch(lp, base - logdets + shift, rtol=rtol, atol=atol) is None:
                     return CheckResult.fail(
                         f"{subject}.sample({n}) in D = {dim}: log p(x) is off by {shift:.4g} = ({dim} - {d})/2 log(2 pi) in "
-                        f"every row: log N(z0; 0, I) has the normalising constant of D = {d}, -{d}/2 log(2 pi), where "
-                        f"it is -D/2 log(2 pi) (D = {dim} here)")
+                        f"every row: log N(z0; 0, I) has the normalising constant of D = {d} (-{d / 2:g} log(2 pi)); "
+                        f"it is -D/2 log(2 pi), -{dim / 2:g} log(2 pi) at D = {dim}")
     return CheckResult.ok(f"{subject}.sample({n}) works in D = {dim}")
 
 
