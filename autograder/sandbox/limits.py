@@ -13,7 +13,8 @@ from autograder.sandbox import landlock, seccomp
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_NO_NEW_PRIVS = 38
-_SAFE_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+_SAFE_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+             "PYTHONBREAKPOINT": "0"}  # a breakpoint() left in forward does nothing, as a TA reading past it (no stdin here)
 
 
 def _prctl(option: int, arg: int) -> None:
