@@ -98,3 +98,14 @@ def test_own_layer_objects_keep_a_library_base_methods():
     assert "_inv_call" not in vars(own[0])  # Transform's own: runs on the object's cache
     y = own[0](torch.randn(4, 2))
     assert own[0].inv(y) is own[0]._cached_x_y[0]
+
+
+def test_a_parametrized_layer_class_keeps_its_methods_rebound():
+    class Mapped(Layer):
+        def pre(self, z):
+            return z @ self.w + self.b
+
+    own = Mapped()
+    parametrize.register_parametrization(own, "u", _Doubled())  # its class is now torch's ParametrizedMapped
+    assert probes._home(type(own)) == Mapped.__module__
+    assert "pre" in probes._class_functions(type(own))

@@ -304,7 +304,7 @@ def _standing_in(layer: object, built: dict | None = None) -> type:
     names = {"__init__": __init__, "__class__": property(lambda self: cls), "__getattr__": __getattr__,
              "__module__": ExpressionModule.__module__}
     owner = next((k for k in cls.__mro__ if "__call__" in vars(k)), _Module)
-    if owner not in _Module.__mro__ and owner.__module__ != cls.__module__ and isinstance(vars(owner)["__call__"], _FunctionType):
+    if owner not in _Module.__mro__ and owner.__module__ != _home(cls) and isinstance(vars(owner)["__call__"], _FunctionType):
         names["__call__"] = vars(owner)["__call__"]  # `layer(z)` as a library base answers it (Transform.__call__: y, cached)
     return type(ExpressionModule.__name__, (ExpressionModule,), names)
 
@@ -429,6 +429,12 @@ def _put_layers(module: nn.Module, attr: str, own: object, grader: nn.ModuleList
                 vars(layer)[name] = getattr(theirs, name)
 
 
+def _home(cls: type) -> str:
+    """The module of a layer's class, the submission's; for the subclass torch.nn.utils.parametrize makes of a layer
+    it maps (`ParametrizedLayer`, of that torch module), the module of the class it was made from."""
+    return next((str(k.__module__) for k in cls.__mro__ if k.__module__ != _parametrize.__name__), str(cls.__module__))
+
+
 def _class_functions(cls: type) -> dict[str, object]:
     """The plain functions (methods) a layer class and its bases of the same module (the submission's) define, but
     for dunder names. A library base's methods (torch.distributions' Transform: `_inv_call` reads the cache that
@@ -436,7 +442,7 @@ def _class_functions(cls: type) -> dict[str, object]:
     state, call the methods rebound here, and read the grader's parameters put into its instance dict."""
     found: dict[str, object] = {}
     for klass in reversed(cls.__mro__):
-        if klass in _Module.__mro__ or getattr(klass, "__module__", None) != cls.__module__:
+        if klass in _Module.__mro__ or getattr(klass, "__module__", None) != _home(cls):
             continue
         for name, value in vars(klass).items():
             if isinstance(value, _FunctionType) and not (name.startswith("__") and name.endswith("__")):
