@@ -30,7 +30,7 @@ from autograder import api
 from autograder.report.results import GradescopeResults
 from autograder.sandbox import procs
 from conftest import CORPUS, ROOT
-from test_sandbox_hostile import HOSTILE, expected, honest_problems, problems, stems
+from test_sandbox_hostile import FAST, HOSTILE, expected, honest_problems, problems, stems
 
 pytestmark = [pytest.mark.skipif(os.geteuid() != 0, reason="creating users and switching to them needs root"),
               pytest.mark.xdist_group("hosts")]  # one worker builds the users' venv and runs them all (needs pytest < 9.2: pytest-xdist#1386)
@@ -195,7 +195,9 @@ def test_the_hostile_corpus_holds_at_the_rootless_level(users, venv):
     names = [s for s in stems("bwrap") if s not in ROOT_ONLY]
     folder = user_folder(user, [HOSTILE / f"{s}.py" for s in names], honest_after=names)
     try:
-        done = as_user(user, *grade_cmd(venv, folder), env={"AUTOGRADER_TEST_SECRET": "s3cr3t-token-of-the-grader"},
+        limits = ("--memory-mb", str(FAST.memory_mb), "--question-timeout", str(FAST.question_seconds),
+                  "--timeout", str(FAST.submission_seconds))  # the bwrap batch's: its verdicts are the expected ones
+        done = as_user(user, *grade_cmd(venv, folder, *limits), env={"AUTOGRADER_TEST_SECRET": "s3cr3t-token-of-the-grader"},
                        timeout=1200)
         assert done.returncode == 0, done.stderr[-2000:]
         out = folder / "out"

@@ -4,8 +4,8 @@ the verdict recorded beside each notebook.
 otter's scores are rebuilt from the native grader's results alone (`autograder.otter.plugin`: the
 submission file goes to `autograder grade` as it is, otter's kernel runs no student code), so the
 notebooks graded through otter are one of each verdict the corpus records, plus every notebook that
-reaches the file system around it (%%writefile, %run, %load), whose folder under otter is otter's.
-Every notebook of the corpus is graded natively by test_corpus; a full otter run costs 10-15 s each."""
+reaches the file system around it (%%writefile, %run, %load), whose folder under otter is otter's, or that
+otter must read in an old nbformat. Every notebook of the corpus is graded natively by test_corpus; a full otter run costs 10-15 s each."""
 from __future__ import annotations
 
 import json
@@ -16,6 +16,7 @@ import pytest
 
 from autograder import assignment as assignments
 from autograder.authoring import build_assignment
+from autograder.load.notebook import code_cells
 from autograder.otter.run import otter_run, question_scores
 from conftest import CORPUS
 
@@ -29,17 +30,20 @@ def failing(nb: Path) -> frozenset[str]:
 
 
 def reaches_folder(nb: Path) -> bool:
-    cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
-    return any(FOLDER_MAGICS.search("".join(c["source"]) if isinstance(c["source"], list) else c["source"])
-               for c in cells if c.get("cell_type") == "code")
+    return any(FOLDER_MAGICS.search(cell.source) for cell in code_cells(nb.read_text(encoding="utf-8")))
+
+
+def old_format(nb: Path) -> bool:
+    """Saved in nbformat 1-3: otter reads the file itself before it hands it to the native grader."""
+    return json.loads(nb.read_text(encoding="utf-8")).get("nbformat", 4) < 4
 
 
 def through_otter(notebooks: list[Path]) -> list[Path]:
-    """The first notebook of each recorded verdict, and every notebook that reaches its folder."""
+    """The first notebook of each recorded verdict, every notebook that reaches its folder or is in an old format."""
     firsts = {}
     for nb in notebooks:
         firsts.setdefault(failing(nb), nb)
-    return [nb for nb in notebooks if nb in firsts.values() or reaches_folder(nb)]
+    return [nb for nb in notebooks if nb in firsts.values() or reaches_folder(nb) or old_format(nb)]
 
 
 NOTEBOOKS = through_otter(ALL_NOTEBOOKS)
