@@ -45,9 +45,11 @@ PROBE_CODE_VERSION = "7"  # bump when what a probe records changes (2: models ju
 # ndarray) as a number; torch.compile runs eagerly, matplotlib is headless, a notebook runs as __main__ with its
 # cells timed one by one, %run runs a file of the folder and %timeit binds nothing;
 # 7: the autoencoder probe puts back g's and f's weights that the model's __init__ re-initialised in place;
-# layer_stack runs the held layer objects' other methods and properties on the grader's layer of their place and
-# retries in float32 a flow that raises in float64 and records a torch.compile-wrapped layer as the class it wraps;
-# a .py in IPython syntax (`!cmd` lines) is read as a cell)
+# layer_stack runs the held layer objects' other methods and properties on the grader's layer of their place, gives
+# the grader's layers a Transform base's class attributes and __call__, retries in float32 a flow that raises in
+# float64, records a torch.compile-wrapped layer as the class it wraps and sets a parametrized parameter through its
+# original; a .py in IPython syntax (`!cmd` lines) is read as a cell, an nbformat 3 notebook is upgraded, display()
+# is there for a .py, breakpoint() does nothing)
 RUBRIC = "assignment.toml"  # the whole rubric (instructor side)
 PUBLIC = "public.json"  # its public part (generated; what the student package carries)
 CONFIG = "config.toml"  # settings of the assignments folder itself (the default assignment)
