@@ -49,7 +49,8 @@ PROBE_CODE_VERSION = "7"  # bump when what a probe records changes (2: models ju
 # the grader's layers a Transform base's class attributes and __call__, retries in float32 a flow that raises in
 # float64, records a torch.compile-wrapped layer as the class it wraps and sets a parametrized parameter through its
 # original; a .py in IPython syntax (`!cmd` lines) is read as a cell, an nbformat 3 notebook is upgraded, display()
-# is there for a .py, breakpoint() does nothing)
+# is there for a .py, breakpoint() does nothing, a notebook cell that did not stop when interrupted is left out of a
+# second run)
 RUBRIC = "assignment.toml"  # the whole rubric (instructor side)
 PUBLIC = "public.json"  # its public part (generated; what the student package carries)
 CONFIG = "config.toml"  # settings of the assignments folder itself (the default assignment)

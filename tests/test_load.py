@@ -650,3 +650,15 @@ def test_an_nbformat_3_notebook_is_upgraded_as_jupyter_opens_it(tmp_path, monkey
     broken.write_text('{"nbformat": 3, "nbformat_minor": 0, "worksheets": [{"cells": 5}], "metadata": {}}')
     failure = load.load(broken)
     assert isinstance(failure, load.LoadFailure) and "nbformat 3 notebook that nbformat cannot upgrade" in failure.message
+
+
+@pytest.mark.parametrize("name", ["bare_except_training_loop", "sigalrm_time_limit_training"])
+def test_a_last_cell_that_swallows_the_interrupt_costs_no_answer(name, grade):
+    """Round-8 hunt (0/42 before): a correct notebook ending in a long training cell whose step sits in a bare
+    `try/except: continue`, or which times itself with its own SIGALRM handler, does not stop when interrupted; the
+    parent kills the child and runs the notebook again without that cell, as a TA would run the answer cells.
+    (Kept out of tests/corpus: each costs a question's time, and the corpus is graded many times.)"""
+    res = grade(Path(__file__).parent / "notebooks" / f"{name}.ipynb")
+    assert (res.score, res.max_score) == (42, 42), [t.output for t in res.tests if t.score < t.max_score][:2]
+    assert "did not stop when interrupted (code that catches the interrupt, or one long call): the notebook was run " \
+           "again without it" in res.output

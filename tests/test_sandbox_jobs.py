@@ -206,8 +206,24 @@ def test_a_notebook_runs_as_main_as_in_a_kernel_and_its_classes_pickle_and_show_
     assert "source: class Net(torch.nn.Module):" in record.stdout
 
 
-def test_a_cell_that_will_not_be_interrupted_is_stopped_by_the_parent_with_a_notebook_message(worker):
-    job = notebook_job(["import time\nwhile True:\n    try:\n        time.sleep(10)\n    except BaseException:\n        pass"])
+STUCK = "import time\nwhile True:\n    try:\n        time.sleep(10)\n    except BaseException:\n        pass"  # catches the interrupt
+
+
+def test_a_cell_that_will_not_be_interrupted_is_left_out_and_the_notebook_run_again_without_it(worker):
+    """A training loop whose step sits in a bare `try/except` swallows the interrupt: the parent kills the child at the
+    question's time, and the notebook is run again without that cell (it had cost every answer, 0/42)."""
+    job = notebook_job(["A = 1", STUCK, "print('after the stuck cell:', A + 1)"])
+    record = worker.run(job, Limits(submission_seconds=40, question_seconds=2.5))
+    assert record.load_error is None, record.load_error
+    assert "after the stuck cell: 2" in record.stdout
+    [skipped] = record.cell_errors
+    assert skipped.kind == "timeout" and skipped.where == "cell 2"
+    assert skipped.message.startswith("this cell was still running after 2 s and did not stop when interrupted")
+    assert record.records["answers"].observation is not None
+
+
+def test_more_cells_that_will_not_be_interrupted_than_are_left_out_stop_the_notebook_with_its_message(worker):
+    job = notebook_job([STUCK, STUCK, STUCK])
     record = worker.run(job, Limits(submission_seconds=40, question_seconds=2.5))
     assert record.load_error is not None and record.load_error.kind == "timeout"
     assert record.load_error.message.startswith("a cell of the notebook ran longer than 2.5 s and could not be interrupted")

@@ -138,7 +138,7 @@ def _timed(code: types.CodeType, ns: dict, seconds: float) -> None:
 
 def _load(source: str, labels: list[str], workdir: str | None = None,
           cell_errors: list[dict] | None = None, cell_seconds: float = 0.0,
-          after_cell: Callable[[], None] | None = None) -> dict:
+          after_cell: Callable[[], None] | None = None, skip: frozenset[int] = frozenset()) -> dict:
     """Run the submission as module `submission`; its namespace.
 
     A notebook runs cell by cell, and a cell that raises an Exception (or does not compile) does not stop
@@ -147,7 +147,8 @@ def _load(source: str, labels: list[str], workdir: str | None = None,
     nbclient lets it), and what the cell defined before it raised stays. With `cell_seconds` (a notebook's
     spec), a cell still running after that long (a training loop) is interrupted, as Jupyter's interrupt
     button stops it, and reported the same way; `after_cell()` is called after each cell (the parent then
-    times the next one). A cell's SystemExit or KeyboardInterrupt (`raise SystemExit("stop here")` before
+    times the next one). The cells numbered in `skip` (among those that compile, from 0) are not run but reported:
+    each ran on past its interrupt in an earlier child, which the parent killed. A cell's SystemExit or KeyboardInterrupt (`raise SystemExit("stop here")` before
     a long cell) ends that cell only, as IPython's shell reports it and runs on. A .py file is one module:
     its first exception (SystemExit included) stops the load. A memory limit reached always does.
 
@@ -170,10 +171,19 @@ def _load(source: str, labels: list[str], workdir: str | None = None,
         module.__name__ = "__main__"
         sys.modules["__main__"] = module  # what its classes' __module__ names: pickle and inspect find them there
     errors = cell_errors if cell_errors is not None else []
-    for code, tagged, failure in _compiled_units(source, labels):
+    ran = -1  # the index of the cell that runs, among those that compile (the parent counts them by 'cell' messages)
+    for code, tagged, failure, name in _compiled_units(source, labels):
         if code is None:  # a cell that does not compile: Jupyter reports it and goes on
             if not tagged:
                 errors.append(_syntax_error(failure, labels))
+            continue
+        ran += 1
+        if ran in skip:  # it ran on past its interrupt in an earlier child, which the parent then killed
+            errors.append({"kind": "timeout", "exc_type": "KeyboardInterrupt", "where": name, "message": (
+                f"this cell was still running after {cell_seconds:g} s and did not stop when interrupted (code that "
+                "catches the interrupt, or one long call): the notebook was run again without it")})
+            if after_cell is not None:
+                after_cell()
             continue
         try:
             _timed(code, module.__dict__, cell_seconds)
@@ -230,31 +240,31 @@ def _cell(label: str) -> tuple[str | None, bool]:
     return (match.group(1), match.group(2) is not None) if match else (None, False)
 
 
-def _compiled_units(source: str, labels: list[str]) -> list[tuple[types.CodeType | None, bool, SyntaxError | None]]:
+def _compiled_units(source: str, labels: list[str]) -> list[tuple[types.CodeType | None, bool, SyntaxError | None, str | None]]:
     """The source compiled in units that run in order: (code, whether its cell is tagged `raises-exception`,
-    None), or (None, tagged, the SyntaxError) for a notebook cell that does not compile.
+    None, the cell's name), or (None, tagged, the SyntaxError, the name) for a notebook cell that does not compile.
 
     A .py file (no labels) is one unit, and a SyntaxError in it is raised. A notebook is compiled as IPython
     compiles it, cell by cell (so a `from __future__` import may open any cell, and holds in the cells
     after it); all cells are compiled before any runs.
     """
     if not labels:
-        return [(compile(source, SUBMISSION_FILENAME, "exec", dont_inherit=True), False, None)]
+        return [(compile(source, SUBMISSION_FILENAME, "exec", dont_inherit=True), False, None, None)]
     lines = source.split("\n")
     cells = [_cell(labels[i]) if i < len(labels) else (None, False) for i in range(len(lines))]
-    units: list[tuple[types.CodeType | None, bool, SyntaxError | None]] = []
+    units: list[tuple[types.CodeType | None, bool, SyntaxError | None, str | None]] = []
     flags, start = 0, 0
     for end in range(1, len(lines) + 1):
         if end < len(lines) and cells[end][0] == cells[start][0]:
             continue
-        tagged = cells[start][1]
+        name, tagged = cells[start]
         try:
             code = _compile_lines(lines[start:end], start, flags)
         except SyntaxError as exc:
-            units.append((None, tagged, exc))
+            units.append((None, tagged, exc, name))
         else:
             flags |= code.co_flags & _FUTURE
-            units.append((code, tagged, None))
+            units.append((code, tagged, None, name))
         start = end
     return units
 
@@ -315,7 +325,8 @@ def run_job(spec: dict, out_fd: int) -> None:
     cell_errors: list[dict] = []
     try:
         ns = _load(spec["source"], labels, spec.get("workdir"), cell_errors,
-                   float(spec.get("cell_seconds") or 0.0), lambda: channel.send(type="cell"))
+                   float(spec.get("cell_seconds") or 0.0), lambda: channel.send(type="cell"),
+                   frozenset(int(k) for k in spec.get("skip_cells", [])))
     except SyntaxError as exc:
         channel.send(type="load_error", error=_syntax_error(exc, labels))
         return

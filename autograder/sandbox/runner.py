@@ -34,6 +34,7 @@ _KILL_GRACE_SECONDS = 30.0  # a worker that has not reported the end of a killed
 # interrupt stops it (a training loop left in a cell): the cells after it run; the rest of the time is the margin
 # before the parent kills a child that did not stop
 CELL_SHARE = 0.8
+MAX_SKIPPED_CELLS = 2  # cells that did not stop when interrupted: the notebook is run again without each, this often
 _WARM_SECONDS = 60.0  # a server that has not imported the course packages asked for by then is replaced
 
 
@@ -131,6 +132,8 @@ class _Attempt:
     timed_out: str | None = None
     violation: str | None = None
     buffer: bytearray = field(default_factory=bytearray)
+    skip: list[int] = field(default_factory=list)  # notebook cells not to run: each ran on past its interrupt before
+    cells: int = 0  # notebook cells done ('cell' messages): the next one is running
 
 
 class Worker:
@@ -292,16 +295,20 @@ class Worker:
         cell_errors: list[ProbeError] = []
         attempts = 0
         load_error = stop = None
-        while pending and load_error is None and stop is None and attempts <= len(job.probes):
+        skip: list[int] = []  # notebook cells that did not stop when interrupted: the next child runs without them
+        while pending and load_error is None and stop is None and attempts <= len(job.probes) + len(skip):
             attempts += 1
             if time.monotonic() >= deadline:
                 break
             if not self._alive():
                 self.close()
                 self.start()
-            state = _Attempt(job=job, pending=list(pending))
+            state = _Attempt(job=job, pending=list(pending), skip=list(skip))
             ex = Exit.of(self._attempt(job, limits, state, deadline, out, err), limits)
             stop = self._stopped(state, ex)
+            if stop is None and self._stuck_cell(state, skip):
+                skip.append(state.cells)
+                continue
             if stop is None:
                 self._attribute_exit(state, ex, limits)
                 if (not state.loaded or state.timed_out == "<import>") and state.load_error is None:
@@ -346,6 +353,13 @@ class Worker:
                 "the grader's result channel (file descriptor 3) or replaced its probes, so nothing this process reported counts"))
         return None
 
+    @staticmethod
+    def _stuck_cell(state: _Attempt, skip: list[int]) -> bool:
+        """A notebook cell ran on past its interrupt (code that catches it, one long call) and the child was killed:
+        run the notebook again without that cell, as a TA would (at most MAX_SKIPPED_CELLS cells)."""
+        return (state.timed_out == "<import>" and state.job.notebook and not state.loaded and state.load_error is None
+                and state.violation is None and len(skip) < MAX_SKIPPED_CELLS and state.cells not in skip)
+
     def _load_failure(self, state: _Attempt, ex: Exit, limits: Limits) -> ProbeError:
         if state.timed_out == "<import>" and state.job.notebook:  # its cells are timed one by one
             return ProbeError(kind="timeout", message=(
@@ -372,7 +386,7 @@ class Worker:
 
     def _spec(self, job: Job, limits: Limits, state: _Attempt) -> dict:
         return {"source": job.source, "line_labels": job.line_labels, "seed": job.seed,
-                "cell_seconds": limits.question_seconds * CELL_SHARE if job.notebook else 0.0,
+                "cell_seconds": limits.question_seconds * CELL_SHARE if job.notebook else 0.0, "skip_cells": list(state.skip),
                 "probes": [p for p in job.probes if p["id"] in state.pending],
                 "limits": {"memory_mb": limits.memory_mb, "cpu_seconds": int(limits.submission_seconds) + 5,
                            "file_mb": limits.file_mb, "uid": self.uid, "max_processes": limits.max_processes,
@@ -493,7 +507,7 @@ class Worker:
             if not state.job.notebook or not state.hello or state.loaded or state.load_error is not None:
                 state.violation = "'cell' out of place"  # a .py file is one unit, timed as one
                 return False
-            state.started = now
+            state.started, state.cells = now, state.cells + 1
             return True
         if isinstance(msg, protocol.Done):
             if not state.loaded or state.current is not None or state.done:
