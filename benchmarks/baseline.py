@@ -61,7 +61,7 @@ def _observe(a: Assignment, name: str, src: load.Source) -> StoredObservations:
     cwd, argv, main = os.getcwd(), list(sys.argv), sys.modules["__main__"]
     os.chdir(workdir)  # as the sandbox's child: its private folder is the cwd, first on sys.path
     try:
-        ns = child._load(src.text, src.labels, workdir, src.ipython, cell_errors)
+        ns = child._load(src.text, src.labels, workdir, cell_errors)
     except BaseException as exc:  # noqa: BLE001 - a submission's import failure, as the child reports it
         load_error = ProbeError(**child._error(exc, src.labels, 0))
         ns = {}
