@@ -178,22 +178,26 @@ def _variance(model: object, build_error: dict | None, h: list[torch.Tensor], la
                 raise ProbeFailure("bad_value", f"variance(h) returned {type(v).__name__}, expected a Tensor")
             out["at_h"].append(encode.tensor(v))
             if k == 0 and v.shape == leaf.shape:
-                slope = None
-                if v.requires_grad:
-                    with _enable_grad():
-                        total = v.sum()
-                    (slope,) = _autograd_grad(total, leaf, allow_unused=True)
-                if slope is not None:
-                    out["slope_at_h"] = encode.tensor(slope)
-                else:  # variance() blocks autograd (no_grad, .detach(): an inspection method): its slope by differences
-                    try:
-                        slope, spread = _difference_slope(fn, hk.detach(), v.detach())
-                        out["slope_at_h"], out["slope_spread"] = encode.tensor(slope), encode.tensor(spread)
-                    except Exception:  # noqa: BLE001 - no slope then, as without differences; the values at h stand
-                        pass
+                out.update(_slope(fn, leaf, hk, v))
     except BaseException as exc:  # noqa: BLE001
         out["at_h_error"] = _observed(exc, labels, filename)
     return out
+
+
+def _slope(fn: object, leaf: torch.Tensor, h: torch.Tensor, v: torch.Tensor) -> dict:
+    """d variance / d h at h, elementwise: by autograd through `leaf`, or, where variance() blocks autograd (no_grad,
+    .detach(): an inspection method), by differences with their spread; nothing if neither gives one."""
+    if v.requires_grad:
+        with _enable_grad():
+            total = v.sum()
+        (slope,) = _autograd_grad(total, leaf, allow_unused=True)
+        if slope is not None:
+            return {"slope_at_h": encode.tensor(slope)}
+    try:
+        slope, spread = _difference_slope(fn, h.detach(), v.detach())
+    except Exception:  # noqa: BLE001 - no slope then, as without differences; the values at h stand
+        return {}
+    return {"slope_at_h": encode.tensor(slope), "slope_spread": encode.tensor(spread)}
 
 
 def _difference_slope(fn: object, h: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

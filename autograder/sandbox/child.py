@@ -148,14 +148,15 @@ def _load(source: str, labels: list[str], workdir: str | None = None,
     spec), a cell still running after that long (a training loop) is interrupted, as Jupyter's interrupt
     button stops it, and reported the same way; `after_cell()` is called after each cell (the parent then
     times the next one). The cells numbered in `skip` (among those that compile, from 0) are not run but reported:
-    each ran on past its interrupt in an earlier child, which the parent killed. A cell's SystemExit or KeyboardInterrupt (`raise SystemExit("stop here")` before
-    a long cell) ends that cell only, as IPython's shell reports it and runs on. A .py file is one module:
-    its first exception (SystemExit included) stops the load. A memory limit reached always does.
+    each ran on past its interrupt in an earlier child, which the parent killed. A cell's SystemExit or
+    KeyboardInterrupt (`raise SystemExit("stop here")` before a long cell) ends that cell only, as IPython's shell
+    reports it and runs on. A .py file is one module: its first exception (SystemExit included) stops the load. A
+    memory limit reached always does.
 
     `display()` is there without an import, as IPython's shell puts it in a notebook's namespace, for a .py too
-    (Colab's "Download .py" keeps a notebook's `display(...)` calls; in plain Python they could only fail). `workdir` (the job's private folder, the cwd) goes
-    first on `sys.path`, as a notebook's folder is in a kernel: a module that a `%%writefile` cell wrote
-    there is importable. `sys.argv` holds only the file's name, as for `python submission.py` (not the
+    (Colab's "Download .py" keeps a notebook's `display(...)` calls; in plain Python they could only fail).
+    `workdir` (the job's private folder, the cwd) goes first on `sys.path`, as a notebook's folder is in a kernel: a
+    module that a `%%writefile` cell wrote there is importable. `sys.argv` holds only the file's name, as for `python submission.py` (not the
     fork server's arguments). A notebook is `__main__`, as in a kernel; a .py file is imported, not run as a
     script (the contract's "training under `if __name__ == "__main__":`" is not run).
     """
