@@ -224,10 +224,11 @@ def noise_structure(record: ProbeRecord, *, model: str, noise: str, alpha: float
     from autograder.checks import stats
 
     kept = _recoverable_rows(obs, variances) if variances else None  # scaled noise: only the rows x~ determines
-    if kept is not None and min(int(k.sum()) for k in kept) < _MIN_ROWS:
+    fewest = min(int(k.sum()) for k in kept) if kept is not None else None
+    if fewest is not None and fewest < _MIN_ROWS:
         return CheckResult.ok(f"{model}: no noise was reused (checked on every row); variance(h) spans so many orders of "
                               "magnitude at the grader's encoder outputs that x~ determines z / sqrt(variance(h)) in only "
-                              f"{min(int(k.sum()) for k in kept)} rows of a call, too few to test its distribution (not held against you)")
+                              f"{fewest} rows of a call, too few to test its distribution (not held against you)")
     strata = np.concatenate(variances) if variances else None
     pairs = us  # independent_calls compares calls of one shape row by row
     if kept is not None:
