@@ -22,7 +22,9 @@ functions used to judge are taken when this module is imported, before any stude
 """
 from __future__ import annotations
 
+import contextlib
 import inspect
+from collections.abc import Iterator
 from types import BuiltinFunctionType as _BuiltinFunctionType
 from types import FunctionType as _FunctionType
 from types import MethodType as _MethodType
@@ -240,17 +242,27 @@ def _forward_float32(module: nn.Module, z: torch.Tensor, n_out: int, rows: int, 
     (None, None) when it raises in float32 too (the caller reports the first error). The module is put
     back in the probe's dtype; the caller sets the grader's values into it again.
     """
-    previous = _get_default_dtype()
-    _set_default_dtype(_FLOAT32)
-    module.to(_FLOAT32)
-    try:
+    with _as_float32(module):
         z32 = z.to(_FLOAT32)
         out, err = _attempt(lambda: _tensors(_forward(module)(z32.clone()), n_out), labels, filename)
         if err is not None:
             return None, None
         return out, _attempt(lambda: _logabsdet_rows(module, z32, rows), labels, filename)  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _as_float32(module: nn.Module | None) -> Iterator[None]:
+    """float32 as the default dtype, the sheet's own, and `module` (if given) in float32 for the block; then the
+    default dtype it was, and `module` back in it (the probe's dtype)."""
+    previous = _get_default_dtype()
+    _set_default_dtype(_FLOAT32)
+    try:
+        if module is not None:
+            module.to(_FLOAT32)
+        yield
     finally:
-        module.to(previous)
+        if module is not None:
+            module.to(previous)
         _set_default_dtype(previous)
 
 
@@ -498,16 +510,8 @@ def _attempt_float32_too(options: dict, fn, z: torch.Tensor | None, labels: list
     out, err = _attempt(lambda: fn(None if z is None else z.clone()), labels, filename)
     if err is None or _dtype(options) == _FLOAT32:
         return out, err
-    previous = _get_default_dtype()
-    _set_default_dtype(_FLOAT32)
-    try:
-        if module is not None:
-            module.to(_FLOAT32)
+    with _as_float32(module):
         out32, err32 = _attempt(lambda: fn(None if z is None else z.to(_FLOAT32)), labels, filename)
-    finally:
-        if module is not None:
-            module.to(_dtype(options))
-        _set_default_dtype(previous)
     return (out32, None) if err32 is None else (None, err)
 
 
